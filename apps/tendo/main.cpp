@@ -1,0 +1,51 @@
+// tendo: quantitative ultrasound of the proximal hamstring tendon (command line).
+#include "cli_options.hpp"
+#include "cli_reporter.hpp"
+#include "cmd_frames.hpp"
+#include "cmd_info.hpp"
+#include "tendo/imaging/error.hpp"
+#include "tendo/version.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iostream>
+#include <utility>
+#include <vector>
+
+int main(int argc, char** argv) {
+    using namespace tendo::cli;
+    CLI::App app{"tendo: quantitative ultrasound of the proximal hamstring tendon"};
+    app.set_version_flag("--version", std::string("tendo ") + tendo::kPipelineVersion);
+    app.require_subcommand(1);
+
+    CliReporter reporter;
+    std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
+
+    InfoOptions info;
+    commands.emplace_back(add_info_command(app, info), [&] { return run_info(info, reporter); });
+    FramesOptions frames;
+    commands.emplace_back(add_frames_command(app, frames), [&] { return run_frames(frames, reporter); });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        const int code = app.exit(error);
+        return code == 0 ? kAllOk : kUsage;
+    }
+
+    try {
+        for (auto& [command, run] : commands)
+            if (command->parsed())
+                return run();
+    } catch (const tendo::Error& error) {
+        reporter.finish();
+        std::cerr << "error: " << error.what() << '\n';
+        return kSomeFailed;
+    } catch (const std::exception& error) {
+        reporter.finish();
+        std::cerr << "error: internal: " << error.what() << '\n';
+        return kSomeFailed;
+    }
+    return kUsage;
+}

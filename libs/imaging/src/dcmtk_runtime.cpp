@@ -1,0 +1,55 @@
+#include "dcmtk_runtime.hpp"
+
+#include <dcmtk/config/osconfig.h>
+
+#include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmjpeg/djdecode.h>
+#include <dcmtk/dcmjpls/djdecode.h>
+#include <dcmtk/oflog/oflog.h>
+#include <dcmtk/oflog/spi/logevent.h>
+
+#include <mutex>
+
+namespace tendo::detail {
+
+namespace {
+
+thread_local DcmtkLogCapture* active_capture = nullptr;
+
+/// Receives every DCMTK log event of level WARN and above; keeps it for the thread's active
+/// capture, drops it otherwise.
+class CaptureAppender : public dcmtk::log4cplus::Appender {
+public:
+    ~CaptureAppender() override { destructorImpl(); }
+    void close() override {}
+
+protected:
+    void append(const dcmtk::log4cplus::spi::InternalLoggingEvent& event) override {
+        if (active_capture)
+            active_capture->add(std::string(event.getLoggerName().c_str()) + ": " + event.getMessage().c_str());
+    }
+};
+
+} // namespace
+
+void init_dcmtk() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // Convert YCbCr JPEG output to RGB as the reference viewers do (dcmj2pnm's default).
+        DJDecoderRegistration::registerCodecs();
+        DJLSDecoderRegistration::registerCodecs();
+        DcmRLEDecoderRegistration::registerCodecs();
+
+        OFLog::getLogger("dcmtk"); // makes DCMTK install its default console appender first
+        auto root = dcmtk::log4cplus::Logger::getRoot();
+        root.removeAllAppenders();
+        root.addAppender(dcmtk::log4cplus::SharedAppenderPtr(new CaptureAppender()));
+        root.setLogLevel(dcmtk::log4cplus::WARN_LOG_LEVEL);
+    });
+}
+
+DcmtkLogCapture::DcmtkLogCapture() : previous_(active_capture) { active_capture = this; }
+
+DcmtkLogCapture::~DcmtkLogCapture() { active_capture = previous_; }
+
+} // namespace tendo::detail

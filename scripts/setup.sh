@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of tendo on Debian 12 (run as root). Idempotent and quiet:
+# packages already present are not touched, so a second run takes about a second.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libdcmtk-dev dcmtk libgdcm-dev libgdcm-tools libopencv-dev libinsighttoolkit5-dev
+  libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri xvfb xauth
+  libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
+  dicom3tools python3 python3-numpy
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "setup.sh: missing packages (${missing[*]}); run as root to install them" >&2
+  exit 1
+fi
+echo "setup.sh: installing ${#missing[@]} package(s): ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
