@@ -108,6 +108,11 @@ std::shared_ptr<DcmFileFormat> load_dataset(const fs::path& path) {
                                         ERM_autoDetect);
     if (status.bad()) {
         const std::string reason = status.text();
+        OFString declared_syntax;
+        if (file->getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, declared_syntax).good() &&
+            detail::decoder_for(declared_syntax.c_str()) == detail::Decoder::unsupported)
+            throw UnsupportedEncoding(quoted_name(path) + ": unsupported transfer syntax " +
+                                      detail::transfer_syntax_name(declared_syntax.c_str()));
         if (file->getDataset()->tagExists(DCM_PixelData))
             fail(path, "truncated pixel data (the file ends inside the pixel data)");
         if (has_dicm_marker(path) && !file->getMetaInfo()->tagExists(DCM_TransferSyntaxUID))

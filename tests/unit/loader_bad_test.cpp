@@ -1,0 +1,105 @@
+// Every malformed file of tests/data/dicom-bad (BAD.md) is refused with a reason naming the file,
+// or, for a bad region, loaded with a warning and no made-up calibration.
+#include "tendo/imaging/error.hpp"
+#include "tendo/imaging/reporter.hpp"
+#include "tendo/imaging/scan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tendo {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kBadDir = fs::path(TENDO_TEST_DATA) / "dicom-bad";
+
+class RecordingReporter final : public Reporter {
+public:
+    void warning(const std::string& message) override { warnings.push_back(message); }
+    std::vector<std::string> warnings;
+};
+
+struct BadCase {
+    const char* file;
+    const char* reason; // a fragment the message must contain
+};
+
+class BadFile : public ::testing::TestWithParam<BadCase> {};
+
+/// Opening and decoding every frame must fail with a tendo::Error whose message starts with the path.
+TEST_P(BadFile, IsRefusedWithTheFileAndTheReason) {
+    const BadCase& bad = GetParam();
+    const fs::path path = kBadDir / bad.file;
+    SilentReporter reporter;
+    try {
+        const Scan scan = Scan::open(path, {}, reporter);
+        for (int k = 0; k < scan.frame_count(); ++k)
+            scan.frame(k);
+        FAIL() << bad.file << " was accepted";
+    } catch (const Error& error) {
+        const std::string message = error.what();
+        EXPECT_EQ(message.rfind(path.string() + ": ", 0), 0u) << message;
+        EXPECT_NE(message.find(bad.reason), std::string::npos) << message;
+        EXPECT_EQ(message.find('\n'), std::string::npos) << "one line";
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadMd, BadFile,
+    ::testing::Values(BadCase{"empty.dcm", "empty file"}, BadCase{"not_dicom.dcm", "not a DICOM file"},
+                      BadCase{"preamble_then_garbage.dcm", "unreadable DICOM dataset"},
+                      BadCase{"truncated_header.dcm", "truncated file (header)"},
+                      BadCase{"truncated_pixels.dcm", "truncated pixel data"},
+                      BadCase{"no_pixel_data.dcm", "no pixel data"},
+                      BadCase{"rows_zero.dcm", "invalid image size"},
+                      BadCase{"pixel_length_mismatch.dcm", "pixel data length"},
+                      BadCase{"bits_inconsistent.dcm", "inconsistent pixel description"},
+                      BadCase{"huge_frame_count.dcm", "does not match the image size"},
+                      BadCase{"corrupt_jpeg_stream.dcm", "corrupt compressed pixel data"}),
+    [](const ::testing::TestParamInfo<BadCase>& info) {
+        std::string name = info.param.file;
+        name = name.substr(0, name.find('.'));
+        return name;
+    });
+
+TEST(BadRegion, LoadsWithAWarningAndFallsToUncalibrated) {
+    const fs::path path = kBadDir / "bad_region.dcm";
+    RecordingReporter reporter;
+    const Scan scan = Scan::open(path, {}, reporter);
+    ASSERT_EQ(reporter.warnings.size(), 1u);
+    EXPECT_NE(reporter.warnings[0].find("region 0 is invalid and ignored"), std::string::npos);
+    EXPECT_EQ(reporter.warnings[0].rfind(path.string(), 0), 0u);
+    EXPECT_FALSE(scan.info().calibration.spacing_mm);
+    EXPECT_EQ(scan.info().calibration.source, SpacingSource::none);
+    EXPECT_EQ(scan.frame(0).pixels.rows, scan.info().rows);
+}
+
+TEST(BadRegion, UserSpacingIsTheNextCalibrationSource) {
+    SilentReporter reporter;
+    const Scan scan = Scan::open(kBadDir / "bad_region.dcm", OpenOptions{Spacing{0.2, 0.25}}, reporter);
+    EXPECT_EQ(scan.info().calibration.source, SpacingSource::user);
+    EXPECT_EQ(scan.info().calibration.spacing_mm, (Spacing{0.2, 0.25}));
+}
+
+TEST(MissingFile, IsAnErrorNamingTheFile) {
+    SilentReporter reporter;
+    EXPECT_THROW(Scan::open(kBadDir / "does_not_exist.dcm", {}, reporter), DicomError);
+}
+
+TEST(PlainImage, LoadsUncalibratedUnlessTheUserGivesASpacing) {
+    // A PNG named .png is a screen capture; the same bytes named .dcm are "not a DICOM file" (above).
+    const fs::path png = fs::path(TENDO_TEST_DATA) / "dicom-real" / "us_rgb_explicit_logiq700.frame0.png";
+    SilentReporter reporter;
+    const Scan plain = Scan::open(png, {}, reporter);
+    EXPECT_EQ(plain.info().format, ScanFormat::plain_image);
+    EXPECT_FALSE(plain.info().calibration.spacing_mm);
+    EXPECT_EQ(plain.frame(0).pixels.type(), CV_8UC3);
+    const Scan calibrated = Scan::open(png, OpenOptions{Spacing{0.1, 0.1}}, reporter);
+    EXPECT_EQ(calibrated.info().calibration.source, SpacingSource::user);
+}
+
+} // namespace
+} // namespace tendo
