@@ -1,12 +1,12 @@
 // Every real scanner file decodes as the reference decoder shows it, with the facts a correct
 // reader reports (tests/data/dicom-real/facts.json, SOURCES.md for provenance).
 #include "tendo/imaging/error.hpp"
+#include "tendo/imaging/image_io.hpp"
 #include "tendo/imaging/reporter.hpp"
 #include "tendo/imaging/scan.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
@@ -27,10 +27,7 @@ std::vector<nlohmann::json> real_files() {
 
 /// Reference PNG in OpenCV's layout (grey, or BGR) for comparison with Frame::pixels.
 cv::Mat reference_frame(const std::string& name) {
-    cv::Mat reference = cv::imread((kRealDir / name).string(), cv::IMREAD_UNCHANGED);
-    if (reference.channels() == 4)
-        cv::cvtColor(reference, reference, cv::COLOR_BGRA2BGR);
-    return reference;
+    return read_image(kRealDir / name);
 }
 
 class RealFile : public ::testing::TestWithParam<nlohmann::json> {};

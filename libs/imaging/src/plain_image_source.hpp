@@ -7,10 +7,10 @@
 
 namespace tendo::detail {
 
-/// True for file names tendo reads as plain screen captures (PNG, JPEG, BMP, TIFF).
+/// True for file names tendo reads as plain screen captures (PNG, JPEG, BMP).
 bool has_plain_image_extension(const std::filesystem::path& path);
 
-/// A PNG/JPEG/BMP/TIFF screen capture: one frame, no calibration of its own.
+/// A PNG/JPEG/BMP screen capture: one frame, no calibration of its own.
 class PlainImageSource final : public FrameSource {
 public:
     /// Reads the image; throws DicomError naming the file if it cannot be decoded.
