@@ -1,5 +1,6 @@
 // tendo: quantitative ultrasound of the proximal hamstring tendon (command line).
 #include "cli_options.hpp"
+#include "cmd_analyze.hpp"
 #include "cli_reporter.hpp"
 #include "cmd_frames.hpp"
 #include "cmd_info.hpp"
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
 
     InfoOptions info;
     commands.emplace_back(add_info_command(app, info), [&] { return run_info(info, reporter); });
+    AnalyzeOptions analyze;
+    commands.emplace_back(add_analyze_command(app, analyze), [&] { return run_analyze(analyze, reporter); });
     FramesOptions frames;
     commands.emplace_back(add_frames_command(app, frames), [&] { return run_frames(frames, reporter); });
 

@@ -57,6 +57,8 @@ struct ScanAnalysis {
     cv::Mat colour_mask;
     /// CV_8UC1 grey of the analysed frame.
     cv::Mat grey;
+    /// CV_8UC1, 255 = scanner graphics (the Doppler box outline), left out of echogenicity.
+    cv::Mat graphics_mask;
     std::optional<Spacing> spacing_mm;
     /// Centreline (longitudinal), pixel coordinates, every 0.2 mm of arc.
     std::vector<cv::Point2d> centreline;

@@ -1,0 +1,85 @@
+#include "tendo/imaging/frame.hpp"
+#include "tendo/imaging/segmentation.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <vector>
+
+namespace tendo {
+
+namespace {
+
+/// Components smaller than this are flash specks, not flow.
+constexpr int kMinFlowPixels = 3;
+
+} // namespace
+
+DopplerSeparation separate_doppler(const cv::Mat& pixels, const TissueArea& tissue,
+                                   const std::vector<UltrasoundRegion>& regions) {
+    DopplerSeparation result;
+    result.grey = to_grey(pixels);
+    result.colour_mask = cv::Mat::zeros(pixels.size(), CV_8UC1);
+
+    std::optional<cv::Rect> box;
+    for (const auto& region : regions) {
+        if (!region.valid() || !region.is_color_flow_2d())
+            continue;
+        const cv::Rect rect = cv::Rect(region.x0, region.y0, region.width_px(), region.height_px()) &
+                              cv::Rect(0, 0, pixels.cols, pixels.rows);
+        if (rect.area() > 0 && (!box || rect.area() > box->area()))
+            box = rect;
+    }
+    result.box = box;
+    if (!pixels.empty() && pixels.channels() == 3) {
+        std::vector<cv::Mat> bgr;
+        cv::split(pixels, bgr);
+        cv::Mat rg, rb, gb;
+        cv::absdiff(bgr[2], bgr[1], rg);
+        cv::absdiff(bgr[2], bgr[0], rb);
+        cv::absdiff(bgr[1], bgr[0], gb);
+        cv::Mat chroma = cv::max(rg, cv::max(rb, gb));
+        cv::Mat allowed = tissue.mask.empty() ? cv::Mat(pixels.size(), CV_8UC1, cv::Scalar(255)) : tissue.mask.clone();
+        if (box) {
+            cv::Mat in_box = cv::Mat::zeros(pixels.size(), CV_8UC1);
+            in_box(*box).setTo(255);
+            allowed &= in_box;
+        }
+        // Hysteresis: a pixel above the threshold is colour only when its component also holds a
+        // strongly coloured pixel. JPEG YBR_422 smear on grey edges is weak chroma on its own;
+        // real flow always has a saturated core.
+        const cv::Mat weak = (chroma > kColourChromaThreshold) & allowed;
+        const cv::Mat strong = (chroma > 2 * kColourChromaThreshold) & allowed;
+        cv::Mat labels, stats, centroids;
+        const int count = cv::connectedComponentsWithStats(weak, labels, stats, centroids, 8, CV_32S);
+        std::vector<unsigned char> keep(static_cast<std::size_t>(count), 0);
+        for (int r = 0; r < labels.rows; ++r) {
+            const int* row = labels.ptr<int>(r);
+            const unsigned char* s = strong.ptr<unsigned char>(r);
+            for (int c = 0; c < labels.cols; ++c)
+                if (row[c] > 0 && s[c])
+                    keep[static_cast<std::size_t>(row[c])] = 1;
+        }
+        for (int label = 1; label < count; ++label)
+            if (stats.at<int>(label, cv::CC_STAT_AREA) < kMinFlowPixels)
+                keep[static_cast<std::size_t>(label)] = 0;
+        for (int r = 0; r < labels.rows; ++r) {
+            const int* row = labels.ptr<int>(r);
+            unsigned char* out = result.colour_mask.ptr<unsigned char>(r);
+            for (int c = 0; c < labels.cols; ++c)
+                if (row[c] > 0 && keep[static_cast<std::size_t>(row[c])])
+                    out[c] = 255;
+        }
+        result.colour_pixels = cv::countNonZero(result.colour_mask);
+        if (!box && result.colour_pixels > 0) {
+            // No region: the box is where the colour is (the outline itself is grey).
+            cv::Mat points;
+            cv::findNonZero(result.colour_mask, points);
+            result.box = cv::boundingRect(points);
+        }
+    }
+    result.doppler = box.has_value() || result.colour_pixels >= 10;
+    return result;
+}
+
+} // namespace tendo

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "tendo/imaging/segmentation.hpp"
+
+#include <opencv2/core/mat.hpp>
+
+#include <vector>
+
+// Helpers shared by the bone, texture and tendon finders. Private to tendo_imaging.
+namespace tendo::detail {
+
+/// Sizes of structures are given in mm; without a calibration this spacing turns them into pixels
+/// (it never reaches a measurement).
+inline constexpr double kAssumedSpacingMm = 0.08;
+
+/// Per-column cumulative sums of a CV_32FC1 image: mean over rows [y0, y1) of column x in O(1).
+class ColumnSums {
+public:
+    explicit ColumnSums(const cv::Mat& image);
+    double sum(int x, int y0, int y1) const;
+    double mean(int x, int y0, int y1) const { return y1 > y0 ? sum(x, y0, y1) / (y1 - y0) : 0.0; }
+
+private:
+    cv::Mat sums_; // CV_64FC1, (rows + 1) x cols
+};
+
+/// Bone surface on a smoothed CV_32FC1 image with a CV_8UC1 tissue mask; `px_per_mm_y` converts
+/// depths in mm to rows. Rows are the first row of bone (the cortical surface).
+BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, double px_per_mm_y);
+
+/// Value at the given percentile (0-100) of the CV_32FC1 image over the non-zero mask pixels.
+double percentile(const cv::Mat& image, const cv::Mat& mask, double pct);
+
+/// Structure tensor components (CV_32FC1 each), smoothed with a Gaussian of `sigma_px`.
+struct StructureTensor {
+    cv::Mat jxx, jyy, jxy;
+};
+StructureTensor structure_tensor(const cv::Mat& image32, double sigma_px);
+/// Coherence (0-1) from the tensor.
+cv::Mat coherence_of(const StructureTensor& tensor);
+/// How much the local structure runs horizontally (-1 vertical .. 1 horizontal).
+cv::Mat horizontal_alignment_of(const StructureTensor& tensor);
+
+} // namespace tendo::detail

@@ -1,0 +1,90 @@
+#include "segmentation_detail.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <vector>
+
+namespace tendo {
+
+namespace detail {
+
+ColumnSums::ColumnSums(const cv::Mat& image) {
+    CV_Assert(image.type() == CV_32FC1);
+    sums_ = cv::Mat::zeros(image.rows + 1, image.cols, CV_64FC1);
+    for (int y = 0; y < image.rows; ++y) {
+        const float* in = image.ptr<float>(y);
+        const double* prev = sums_.ptr<double>(y);
+        double* next = sums_.ptr<double>(y + 1);
+        for (int x = 0; x < image.cols; ++x)
+            next[x] = prev[x] + in[x];
+    }
+}
+
+double ColumnSums::sum(int x, int y0, int y1) const {
+    y0 = std::clamp(y0, 0, sums_.rows - 1);
+    y1 = std::clamp(y1, 0, sums_.rows - 1);
+    if (y1 <= y0)
+        return 0.0;
+    return sums_.at<double>(y1, x) - sums_.at<double>(y0, x);
+}
+
+double percentile(const cv::Mat& image, const cv::Mat& mask, double pct) {
+    std::vector<float> values;
+    values.reserve(image.total());
+    for (int y = 0; y < image.rows; ++y) {
+        const float* in = image.ptr<float>(y);
+        const unsigned char* m = mask.empty() ? nullptr : mask.ptr<unsigned char>(y);
+        for (int x = 0; x < image.cols; ++x)
+            if (!m || m[x])
+                values.push_back(in[x]);
+    }
+    if (values.empty())
+        return 0.0;
+    const auto k = static_cast<std::size_t>(std::clamp(pct / 100.0, 0.0, 1.0) * (values.size() - 1));
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+    return values[k];
+}
+
+StructureTensor structure_tensor(const cv::Mat& image32, double sigma_px) {
+    cv::Mat gx, gy;
+    cv::Sobel(image32, gx, CV_32F, 1, 0, 3);
+    cv::Sobel(image32, gy, CV_32F, 0, 1, 3);
+    StructureTensor t;
+    t.jxx = gx.mul(gx);
+    t.jyy = gy.mul(gy);
+    t.jxy = gx.mul(gy);
+    const double s = std::max(0.5, sigma_px);
+    cv::GaussianBlur(t.jxx, t.jxx, cv::Size(0, 0), s);
+    cv::GaussianBlur(t.jyy, t.jyy, cv::Size(0, 0), s);
+    cv::GaussianBlur(t.jxy, t.jxy, cv::Size(0, 0), s);
+    return t;
+}
+
+cv::Mat coherence_of(const StructureTensor& t) {
+    cv::Mat diff = t.jxx - t.jyy;
+    cv::Mat num;
+    cv::sqrt(diff.mul(diff) + 4.0f * t.jxy.mul(t.jxy), num);
+    cv::Mat den = t.jxx + t.jyy + 1e-3f;
+    cv::Mat coh;
+    cv::divide(num, den, coh);
+    return coh;
+}
+
+cv::Mat horizontal_alignment_of(const StructureTensor& t) {
+    cv::Mat den = t.jxx + t.jyy + 1e-3f;
+    cv::Mat out;
+    cv::divide(t.jyy - t.jxx, den, out);
+    return out;
+}
+
+} // namespace detail
+
+cv::Mat fibre_coherence(const cv::Mat& grey, double sigma_px) {
+    cv::Mat g32;
+    grey.convertTo(g32, CV_32F);
+    cv::GaussianBlur(g32, g32, cv::Size(0, 0), 1.0);
+    return detail::coherence_of(detail::structure_tensor(g32, sigma_px));
+}
+
+} // namespace tendo

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "tendo/imaging/spacing.hpp"
+#include "tendo/scoring/analysis.hpp"
+#include "tendo/scoring/scan_result.hpp"
+
+#include <opencv2/core/mat.hpp>
+#include <opencv2/core/types.hpp>
+
+#include <optional>
+#include <vector>
+
+// The measurement maths of measurements.md on a given mask, separate from finding the tendon so
+// it can be checked against hand calculations. Masks are CV_8UC1 frame-sized, non-zero = inside;
+// cv::Point is x = col, y = row.
+namespace tendo::scoring {
+
+/// Longitudinal thickness along the centreline.
+struct ThicknessProfile {
+    /// Centreline samples (pixels), every `step_mm` of arc from the start.
+    std::vector<cv::Point2d> centreline;
+    std::vector<double> arc_mm;
+    /// Length of the mask along the normal at each sample (mm).
+    std::vector<double> thickness_mm;
+    /// True when the sample's whole cross-section lies inside the tissue area.
+    std::vector<bool> complete;
+    /// The cross-section drawn for each sample.
+    std::vector<ThicknessLine> lines;
+};
+
+/// Centreline = midline between the first and last mask row per column (largest component),
+/// smoothed over ~1 mm; sampled every `step_mm` of arc (lengths use dx and dy). The normal is
+/// perpendicular in mm, not in pixels. When `start_near` is given, the centreline starts at the end
+/// nearer to it. Empty profile for an empty mask.
+ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tissue_mask, const Spacing& spacing_mm,
+                                        std::optional<cv::Point> start_near = std::nullopt, double step_mm = 0.2);
+
+/// Thickness at `reference_mm` of arc from the centreline point nearest to `insertion`, moving
+/// away from it; nullopt when that position is outside the profile or not complete.
+std::optional<double> thickness_at_reference(const ThicknessProfile& profile, const cv::Point& insertion,
+                                             const Spacing& spacing_mm, double reference_mm);
+
+/// Transverse: the largest count of mask pixels in one column, times dy (mm).
+double max_ap_extent_mm(const cv::Mat& mask, const Spacing& spacing_mm);
+
+/// Mask pixels × dx × dy.
+double area_mm2(const cv::Mat& mask, const Spacing& spacing_mm);
+
+/// Echogenicity over the mask's grey pixels (not colour, not `overlay`, which may be empty).
+/// `normalized` needs a spacing (its reference band is 1-6 mm above the superficial border).
+Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, const cv::Mat& colour_mask,
+                                  const cv::Mat& overlay, const cv::Mat& tissue_mask,
+                                  const std::optional<Spacing>& spacing_mm);
+
+/// Vessels and Öhberg grade. `spacing_mm` sets the 2 mm neighbourhood; without it only vessels
+/// touching the mask are counted.
+Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat& mask, bool doppler,
+                                      const std::optional<Spacing>& spacing_mm, std::vector<Vessel>* vessels = nullptr);
+
+/// Modified Öhberg grade from the vessel counts (measurements.md).
+int ohberg_grade(int vessel_count, int vessels_in_tendon);
+
+} // namespace tendo::scoring

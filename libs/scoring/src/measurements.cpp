@@ -1,0 +1,331 @@
+#include "tendo/scoring/measurements.hpp"
+
+#include "tendo/imaging/segmentation.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace tendo::scoring {
+
+namespace {
+
+/// The largest 8-connected component of a mask (255), or an empty Mat when there is none.
+cv::Mat largest_component(const cv::Mat& mask) {
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(mask != 0, labels, stats, centroids, 8, CV_32S);
+    int best = 0, best_area = 0;
+    for (int i = 1; i < n; ++i)
+        if (stats.at<int>(i, cv::CC_STAT_AREA) > best_area) {
+            best_area = stats.at<int>(i, cv::CC_STAT_AREA);
+            best = i;
+        }
+    if (best == 0)
+        return {};
+    return labels == best;
+}
+
+bool inside_image(const cv::Mat& m, int x, int y) { return x >= 0 && y >= 0 && x < m.cols && y < m.rows; }
+
+} // namespace
+
+ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tissue_mask, const Spacing& s,
+                                        std::optional<cv::Point> start_near, double step_mm) {
+    ThicknessProfile profile;
+    const cv::Mat m = largest_component(mask);
+    if (m.empty() || !(s.dx_mm > 0) || !(s.dy_mm > 0) || !(step_mm > 0))
+        return profile;
+    // Midline per column.
+    std::vector<cv::Point2d> mid;
+    for (int x = 0; x < m.cols; ++x) {
+        int top = -1, bottom = -1;
+        for (int y = 0; y < m.rows; ++y)
+            if (m.at<unsigned char>(y, x)) {
+                if (top < 0)
+                    top = y;
+                bottom = y;
+            }
+        if (top >= 0)
+            mid.emplace_back(x, 0.5 * (top + bottom));
+    }
+    if (mid.empty())
+        return profile;
+    if (start_near) {
+        const double d_front = s.length_mm(mid.front().x - start_near->x, mid.front().y - start_near->y);
+        const double d_back = s.length_mm(mid.back().x - start_near->x, mid.back().y - start_near->y);
+        if (d_back < d_front)
+            std::reverse(mid.begin(), mid.end());
+    }
+    // Smooth the midline over about 1 mm of columns (pixel stairs would bend the normals).
+    const int half = std::max(1, static_cast<int>(std::lround(0.5 / s.dx_mm)));
+    std::vector<cv::Point2d> smooth(mid.size());
+    for (std::size_t i = 0; i < mid.size(); ++i) {
+        const std::size_t a = i >= static_cast<std::size_t>(half) ? i - half : 0;
+        const std::size_t b = std::min(mid.size() - 1, i + half);
+        double sy = 0.0;
+        for (std::size_t j = a; j <= b; ++j)
+            sy += mid[j].y;
+        smooth[i] = cv::Point2d(mid[i].x, sy / static_cast<double>(b - a + 1));
+    }
+    // Arc length in mm along the smoothed midline.
+    std::vector<double> arc(smooth.size(), 0.0);
+    for (std::size_t i = 1; i < smooth.size(); ++i)
+        arc[i] = arc[i - 1] + s.length_mm(smooth[i].x - smooth[i - 1].x, smooth[i].y - smooth[i - 1].y);
+    const double total = arc.back();
+    auto point_at = [&](double a) {
+        a = std::clamp(a, 0.0, total);
+        const auto it = std::lower_bound(arc.begin(), arc.end(), a);
+        const std::size_t j = static_cast<std::size_t>(std::max<std::ptrdiff_t>(1, it - arc.begin()));
+        if (j >= arc.size())
+            return smooth.back();
+        const double span = arc[j] - arc[j - 1];
+        const double t = span > 0 ? (a - arc[j - 1]) / span : 0.0;
+        return smooth[j - 1] + t * (smooth[j] - smooth[j - 1]);
+    };
+    const double march = std::min(s.dx_mm, s.dy_mm) / 8.0; // mm per step along the normal
+    for (double a = 0.0; a <= total + 1e-9; a += step_mm) {
+        const cv::Point2d p = point_at(a);
+        const cv::Point2d p0 = point_at(a - 0.5);
+        const cv::Point2d p1 = point_at(a + 0.5);
+        // Tangent and normal in mm space.
+        double tx = (p1.x - p0.x) * s.dx_mm;
+        double ty = (p1.y - p0.y) * s.dy_mm;
+        const double tn = std::hypot(tx, ty);
+        if (tn <= 0)
+            tx = 1, ty = 0;
+        else
+            tx /= tn, ty /= tn;
+        const double nx_px = -ty / s.dx_mm; // pixels per mm along the normal
+        const double ny_px = tx / s.dy_mm;
+        double ends[2] = {0.0, 0.0};
+        bool complete = true;
+        cv::Point2d end_points[2];
+        for (int side = 0; side < 2; ++side) {
+            const double sign = side == 0 ? -1.0 : 1.0;
+            double d = 0.0;
+            for (;;) {
+                const double nd = d + march;
+                const double qx = p.x + sign * nd * nx_px;
+                const double qy = p.y + sign * nd * ny_px;
+                const int ix = static_cast<int>(std::lround(qx));
+                const int iy = static_cast<int>(std::lround(qy));
+                if (!inside_image(m, ix, iy)) {
+                    complete = false;
+                    break;
+                }
+                if (!m.at<unsigned char>(iy, ix)) {
+                    if (!tissue_mask.empty() && !tissue_mask.at<unsigned char>(iy, ix))
+                        complete = false;
+                    break;
+                }
+                d = nd;
+            }
+            // The edge lies half a step beyond the last inside sample.
+            ends[side] = d + 0.5 * march;
+            end_points[side] = cv::Point2d(p.x + sign * ends[side] * nx_px, p.y + sign * ends[side] * ny_px);
+        }
+        const bool centre_inside = m.at<unsigned char>(static_cast<int>(std::lround(p.y)), static_cast<int>(std::lround(p.x))) != 0;
+        const double thickness = centre_inside ? ends[0] + ends[1] : 0.0;
+        profile.centreline.push_back(p);
+        profile.arc_mm.push_back(a);
+        profile.thickness_mm.push_back(thickness);
+        profile.complete.push_back(complete && centre_inside);
+        profile.lines.push_back(ThicknessLine{end_points[0], end_points[1], thickness});
+    }
+    return profile;
+}
+
+std::optional<double> thickness_at_reference(const ThicknessProfile& profile, const cv::Point& insertion,
+                                             const Spacing& s, double reference_mm) {
+    if (profile.centreline.empty())
+        return std::nullopt;
+    std::size_t nearest = 0;
+    double best = 1e300;
+    for (std::size_t i = 0; i < profile.centreline.size(); ++i) {
+        const double d = s.length_mm(profile.centreline[i].x - insertion.x, profile.centreline[i].y - insertion.y);
+        if (d < best) {
+            best = d;
+            nearest = i;
+        }
+    }
+    const double target = profile.arc_mm[nearest] + reference_mm;
+    if (target > profile.arc_mm.back() + 1e-9)
+        return std::nullopt;
+    const auto it = std::lower_bound(profile.arc_mm.begin(), profile.arc_mm.end(), target - 1e-9);
+    const std::size_t j = static_cast<std::size_t>(it - profile.arc_mm.begin());
+    if (j >= profile.arc_mm.size() || !profile.complete[j])
+        return std::nullopt;
+    if (j == 0 || std::abs(profile.arc_mm[j] - target) < 1e-9 || !profile.complete[j - 1])
+        return profile.thickness_mm[j];
+    const double t = (target - profile.arc_mm[j - 1]) / (profile.arc_mm[j] - profile.arc_mm[j - 1]);
+    return profile.thickness_mm[j - 1] + t * (profile.thickness_mm[j] - profile.thickness_mm[j - 1]);
+}
+
+double max_ap_extent_mm(const cv::Mat& mask, const Spacing& s) {
+    int best = 0;
+    for (int x = 0; x < mask.cols; ++x)
+        best = std::max(best, cv::countNonZero(mask.col(x)));
+    return best * s.dy_mm;
+}
+
+double area_mm2(const cv::Mat& mask, const Spacing& s) { return cv::countNonZero(mask) * s.pixel_area_mm2(); }
+
+Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, const cv::Mat& colour_mask,
+                                  const cv::Mat& overlay, const cv::Mat& tissue_mask,
+                                  const std::optional<Spacing>& spacing_mm) {
+    Echogenicity e;
+    cv::Mat valid = mask != 0;
+    if (!colour_mask.empty())
+        valid &= colour_mask == 0;
+    if (!overlay.empty())
+        valid &= overlay == 0;
+    const int n = cv::countNonZero(valid);
+    if (n == 0)
+        return e;
+    cv::Scalar mean, sd;
+    cv::meanStdDev(grey, mean, sd, valid);
+    e.mean = mean[0];
+    e.sd = sd[0];
+
+    const double dx = spacing_mm ? spacing_mm->dx_mm : 0.08;
+    const double dy = spacing_mm ? spacing_mm->dy_mm : 0.08;
+    // Hypoechoic foci: grey smoothed inside the mask (speckle averaged out over ~0.3 mm) clearly
+    // below the tendon's own fibrillar level (its 75th percentile).
+    cv::Mat g32, w32;
+    grey.convertTo(g32, CV_32F);
+    valid.convertTo(w32, CV_32F, 1.0 / 255.0);
+    cv::Mat num, den;
+    const double sx = std::max(0.8, 0.3 / dx);
+    const double sy = std::max(0.8, 0.3 / dy);
+    cv::GaussianBlur(g32.mul(w32), num, cv::Size(0, 0), sx, sy);
+    cv::GaussianBlur(w32, den, cv::Size(0, 0), sx, sy);
+    cv::Mat local;
+    cv::divide(num, cv::max(den, 1e-3f), local);
+    std::vector<float> values;
+    values.reserve(static_cast<std::size_t>(n));
+    for (int y = 0; y < grey.rows; ++y) {
+        const unsigned char* v = valid.ptr<unsigned char>(y);
+        const float* l = local.ptr<float>(y);
+        for (int x = 0; x < grey.cols; ++x)
+            if (v[x])
+                values.push_back(l[x]);
+    }
+    std::vector<float> sorted = values;
+    const auto k = static_cast<std::ptrdiff_t>(0.75 * (sorted.size() - 1));
+    std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
+    const double fibrillar = sorted[static_cast<std::size_t>(k)];
+    const double cut = 0.6 * fibrillar;
+    const auto hypo = std::count_if(values.begin(), values.end(), [&](float v) { return v < cut; });
+    e.hypoechoic_fraction = static_cast<double>(hypo) / static_cast<double>(values.size());
+
+    e.coherence = cv::mean(fibre_coherence(grey, std::max(1.0, 0.5 / std::min(dx, dy))), valid)[0];
+
+    if (spacing_mm) {
+        // Reference band: tissue, non-colour pixels 1-6 mm above the superficial border, in the
+        // tendon's columns.
+        double sum = 0.0;
+        long long count = 0;
+        const int near = static_cast<int>(std::ceil(1.0 / dy));
+        const int far = static_cast<int>(std::floor(6.0 / dy));
+        for (int x = 0; x < mask.cols; ++x) {
+            int top = -1;
+            for (int y = 0; y < mask.rows; ++y)
+                if (mask.at<unsigned char>(y, x)) {
+                    top = y;
+                    break;
+                }
+            if (top < 0)
+                continue;
+            for (int y = std::max(0, top - far); y <= top - near; ++y) {
+                if (!tissue_mask.empty() && !tissue_mask.at<unsigned char>(y, x))
+                    continue;
+                if (!colour_mask.empty() && colour_mask.at<unsigned char>(y, x))
+                    continue;
+                if (!overlay.empty() && overlay.at<unsigned char>(y, x))
+                    continue;
+                sum += grey.at<unsigned char>(y, x);
+                ++count;
+            }
+        }
+        if (count > 0 && sum > 0)
+            e.normalized = *e.mean / (sum / static_cast<double>(count));
+    }
+    return e;
+}
+
+int ohberg_grade(int vessel_count, int vessels_in_tendon) {
+    if (vessel_count <= 0 && vessels_in_tendon <= 0)
+        return 0;
+    if (vessels_in_tendon == 0)
+        return 1;
+    if (vessels_in_tendon <= 3)
+        return 2;
+    if (vessels_in_tendon <= 6)
+        return 3;
+    return 4;
+}
+
+Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat& mask, bool doppler,
+                                      const std::optional<Spacing>& spacing_mm, std::vector<Vessel>* vessels) {
+    Neovascularity n;
+    n.doppler = doppler;
+    const int mask_pixels = cv::countNonZero(mask);
+    if (mask_pixels == 0)
+        return n;
+    if (!doppler || colour_mask.empty()) {
+        n.vascular_fraction = 0.0;
+        n.vessel_count = 0;
+        n.vessels_in_tendon = 0;
+        n.ohberg_grade = 0;
+        return n;
+    }
+    const cv::Mat inside = mask != 0;
+    n.vascular_fraction = cv::countNonZero(colour_mask & inside) / static_cast<double>(mask_pixels);
+    cv::Mat near = inside.clone();
+    if (spacing_mm) {
+        // Every pixel within 2 mm (Euclidean in mm): dilation by an ellipse of 2 mm radius.
+        const int rx = static_cast<int>(std::floor(2.0 / spacing_mm->dx_mm));
+        const int ry = static_cast<int>(std::floor(2.0 / spacing_mm->dy_mm));
+        cv::Mat kernel = cv::Mat::zeros(2 * ry + 1, 2 * rx + 1, CV_8UC1);
+        for (int y = -ry; y <= ry; ++y)
+            for (int x = -rx; x <= rx; ++x)
+                if (spacing_mm->length_mm(x, y) <= 2.0 + 1e-9)
+                    kernel.at<unsigned char>(y + ry, x + rx) = 1;
+        cv::dilate(inside, near, kernel);
+    }
+    cv::Mat labels, stats, centroids;
+    const int count = cv::connectedComponentsWithStats(colour_mask != 0, labels, stats, centroids, 8, CV_32S);
+    std::vector<unsigned char> touches(static_cast<std::size_t>(count), 0), in(static_cast<std::size_t>(count), 0);
+    for (int y = 0; y < labels.rows; ++y) {
+        const int* l = labels.ptr<int>(y);
+        const unsigned char* a = near.ptr<unsigned char>(y);
+        const unsigned char* b = inside.ptr<unsigned char>(y);
+        for (int x = 0; x < labels.cols; ++x)
+            if (l[x] > 0) {
+                if (a[x])
+                    touches[static_cast<std::size_t>(l[x])] = 1;
+                if (b[x])
+                    in[static_cast<std::size_t>(l[x])] = 1;
+            }
+    }
+    int counted = 0, in_tendon = 0;
+    for (int i = 1; i < count; ++i) {
+        if (stats.at<int>(i, cv::CC_STAT_AREA) < 4 || !touches[static_cast<std::size_t>(i)])
+            continue;
+        ++counted;
+        if (in[static_cast<std::size_t>(i)])
+            ++in_tendon;
+        if (vessels)
+            vessels->push_back(Vessel{cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+                                               stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)),
+                                      stats.at<int>(i, cv::CC_STAT_AREA), in[static_cast<std::size_t>(i)] != 0});
+    }
+    n.vessel_count = counted;
+    n.vessels_in_tendon = in_tendon;
+    n.ohberg_grade = ohberg_grade(counted, in_tendon);
+    return n;
+}
+
+} // namespace tendo::scoring
