@@ -3,7 +3,7 @@
 #include "dcmtk_frame_source.hpp"
 #include "dcmtk_runtime.hpp"
 #include "dicom_metadata.hpp"
-#include "gdcm_frame_source.hpp"
+#include "j2k_frame_source.hpp"
 #include "pixel_checks.hpp"
 #include "plain_image_source.hpp"
 #include "segmented_palette.hpp"
@@ -209,8 +209,8 @@ Scan Scan::open(const fs::path& path, const OpenOptions& options, Reporter& repo
         reporter.warning(warning);
 
     std::unique_ptr<FrameSource> source;
-    if (decoder == detail::Decoder::gdcm)
-        source = std::make_unique<detail::GdcmFrameSource>(info);
+    if (decoder == detail::Decoder::openjpeg)
+        source = std::make_unique<detail::J2kFrameSource>(std::move(file), info);
     else
         source = std::make_unique<detail::DcmtkFrameSource>(std::move(file), info);
     return Scan(std::move(info), std::move(source));

@@ -5,7 +5,7 @@
 
 namespace tendo::detail {
 
-enum class Decoder { dcmtk, gdcm, unsupported };
+enum class Decoder { dcmtk, openjpeg, unsupported };
 
 /// Which decoder handles a transfer syntax UID.
 Decoder decoder_for(std::string_view transfer_syntax_uid);
