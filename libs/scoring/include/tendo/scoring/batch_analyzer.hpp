@@ -1,0 +1,17 @@
+#pragma once
+
+#include "tendo/scoring/analysis.hpp"
+#include "tendo/scoring/batch.hpp"
+
+namespace tendo::scoring {
+
+/// The per-file work of `tendo score`: opens the file (Scan::open with the user spacing),
+/// analyses it (analyze_scan) and returns the result, the tendon mask of the analysed frame
+/// (all zero, frame-sized, when no tendon was found) and the overlay when asked. A file that
+/// cannot be opened or decoded gives error_result(file, reason).
+FileAnalyzer make_scan_analyzer(const AnalysisOptions& options);
+
+/// The part of `options` that changes results, as a stable text key for the results store.
+std::string analysis_key(const AnalysisOptions& options);
+
+} // namespace tendo::scoring

@@ -1,0 +1,55 @@
+#include "tendo/scoring/batch_analyzer.hpp"
+
+#include "tendo/imaging/error.hpp"
+#include "tendo/imaging/scan.hpp"
+
+#include <cstdio>
+
+namespace tendo::scoring {
+
+namespace {
+
+std::string number(double value) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    return text;
+}
+
+} // namespace
+
+FileAnalyzer make_scan_analyzer(const AnalysisOptions& options) {
+    return [options](const FileRequest& request, Reporter& reporter) {
+        FileAnalysis out;
+        try {
+            const Scan scan = Scan::open(request.file, OpenOptions{options.user_spacing_mm}, reporter);
+            ScanAnalysis analysis = analyze_scan(scan, options, reporter);
+            out.result = std::move(analysis.result);
+            out.result.file = request.file;
+            if (out.result.status != Status::error) {
+                const cv::Mat& pixels = analysis.frame.pixels;
+                out.mask = analysis.segmentation.mask.empty() ? cv::Mat::zeros(pixels.rows, pixels.cols, CV_8UC1)
+                                                              : analysis.segmentation.mask;
+                if (request.want_overlay)
+                    out.overlay = render_overlay(analysis);
+            }
+        } catch (const Error& error) {
+            out = FileAnalysis{error_result(request.file, error.what()), {}, {}};
+        }
+        return out;
+    };
+}
+
+std::string analysis_key(const AnalysisOptions& options) {
+    std::string key = "spacing=";
+    if (options.user_spacing_mm)
+        key += number(options.user_spacing_mm->dx_mm) + "," + number(options.user_spacing_mm->dy_mm);
+    key += ";reference_mm=" + number(options.reference_mm);
+    if (options.roi)
+        key += ";roi=" + std::to_string(options.roi->x) + "," + std::to_string(options.roi->y) + "," +
+               std::to_string(options.roi->width) + "," + std::to_string(options.roi->height);
+    if (options.seed)
+        key += ";seed=" + std::to_string(options.seed->x) + "," + std::to_string(options.seed->y);
+    return key;
+}
+
+} // namespace tendo::scoring
