@@ -310,6 +310,19 @@ void save_screenshot(GLFWwindow* window, const std::filesystem::path& path) {
     write_png_atomically(path, bgr);
 }
 
+void save_results(const ViewerState& state, const std::filesystem::path& path) {
+    std::string lines;
+    for (const auto& entry : state.entries) {
+        const scoring::ScanAnalysis* shown = entry->shown_analysis();
+        const scoring::ScanResult result =
+            shown ? shown->result
+                  : scoring::error_result(entry->path.string(),
+                                          !entry->error.empty() ? entry->error : entry->analysis_error);
+        lines += scoring::to_json(result).dump() + "\n";
+    }
+    write_file_atomically(path, std::vector<std::uint8_t>(lines.begin(), lines.end()));
+}
+
 void setup_fonts_and_scale(GLFWwindow* window, ViewerState& state) {
     float scale_x = 1.0f;
     float scale_y = 1.0f;
@@ -417,6 +430,8 @@ int run_viewer(const ViewerOptions& options) {
                 if (settled_frames >= 4) {
                     try {
                         save_screenshot(window, options.screenshot);
+                        if (!options.result_json.empty())
+                            save_results(state, options.result_json);
                         for (const auto& entry : state.entries)
                             if (entry->load == Stage::failed) {
                                 std::cerr << "tendo-viewer: " << entry->error << '\n';

@@ -14,6 +14,9 @@ struct ViewerOptions {
     std::vector<std::filesystem::path> compare;
     /// Render the window once everything requested is loaded and analysed, write it here, exit.
     std::filesystem::path screenshot;
+    /// With `screenshot`: also write the shown result of every scan (corrections applied), one JSON
+    /// object per line in the order opened.
+    std::filesystem::path result_json;
     /// Frame to show first (0-based); default the analysed frame.
     std::optional<int> frame;
     int width = 1440;

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
         ->expected(1, 2);
     app.add_option("--screenshot", options.screenshot,
                    "render the window once the scans are analysed, write this PNG and exit");
+    app.add_option("--result-json", options.result_json,
+                   "with --screenshot: write the shown results (corrections applied) as JSON lines");
     app.add_option("--frame", options.frame, "frame to show first (0-based; default the analysed frame)")
         ->check(CLI::NonNegativeNumber);
     app.add_option("--width", options.width, "window width in pixels")->check(CLI::Range(320, 8192));

@@ -41,17 +41,21 @@ cv::Mat make_thumbnail(const cv::Mat& pixels) {
     return small;
 }
 
-void save_corrections(Entry& entry) {
-    const scoring::ScanAnalysis* analysis = entry.analysis.get();
-    if (!analysis)
-        return;
+scoring::Corrections corrections_of(const Entry& entry) {
     scoring::Corrections corrections;
     if (!entry.info.sop_instance_uid.empty())
         corrections.sop_instance_uid = entry.info.sop_instance_uid;
     corrections.rows = entry.info.rows;
     corrections.cols = entry.info.cols;
-    corrections.frame = analysis->frame.index;
+    corrections.frame = entry.analysis ? entry.analysis->frame.index : 0;
     corrections.edits = entry.correction.edits;
+    return corrections;
+}
+
+void save_corrections(Entry& entry) {
+    if (!entry.analysis)
+        return;
+    const scoring::Corrections corrections = corrections_of(entry);
     try {
         scoring::write_sidecar(entry.path, corrections);
         entry.correction.error.clear();
@@ -74,14 +78,15 @@ void remeasure_async(ViewerState& state, Entry& entry) {
     }
     const int id = entry.id;
     std::shared_ptr<const scoring::ScanAnalysis> original = entry.analysis;
-    std::vector<scoring::MaskEdit> edits = entry.correction.edits;
+    const scoring::Corrections corrections = corrections_of(entry);
+    const std::filesystem::path path = entry.path;
     ResultQueue& results = state.results;
-    state.analyser->post_urgent([&results, id, original, edits, generation] {
+    state.analyser->post_urgent([&results, id, original, corrections, path, generation] {
         std::shared_ptr<const scoring::ScanAnalysis> measured;
         std::string error;
         try {
-            const cv::Mat mask = scoring::apply_edits(original->segmentation.mask, edits);
-            measured = std::make_shared<const scoring::ScanAnalysis>(scoring::remeasure(*original, mask));
+            measured = std::make_shared<const scoring::ScanAnalysis>(
+                scoring::apply_corrections(*original, corrections, path));
         } catch (const std::exception& failure) {
             error = original->result.file + ": re-measure failed: " + describe(failure);
         }

@@ -234,4 +234,18 @@ std::vector<cv::Point2d> outline_control_points(const cv::Mat& mask, double tole
     return points;
 }
 
+ScanAnalysis apply_corrections(const ScanAnalysis& analysis, const Corrections& corrections,
+                               const std::filesystem::path& scan_file) {
+    const std::string name = sidecar_path(scan_file).filename().string();
+    if (corrections.frame != analysis.frame.index)
+        throw Error(name + ": corrections were made on frame " + std::to_string(corrections.frame) +
+                    " but the analysed frame is " + std::to_string(analysis.frame.index));
+    if (corrections.edits.empty())
+        return analysis;
+    ScanAnalysis corrected = remeasure(analysis, apply_edits(analysis.segmentation.mask, corrections.edits));
+    corrected.result.warnings.push_back(name + ": mask corrected by hand (" + std::to_string(corrections.edits.size()) +
+                                        (corrections.edits.size() == 1 ? " edit)" : " edits)"));
+    return corrected;
+}
+
 } // namespace tendo::scoring

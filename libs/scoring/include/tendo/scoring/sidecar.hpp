@@ -1,6 +1,7 @@
 #pragma once
 
 #include "tendo/imaging/scan_info.hpp"
+#include "tendo/scoring/analysis.hpp"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/core/mat.hpp>
@@ -87,5 +88,12 @@ cv::Mat apply_edits(const cv::Mat& mask, const std::vector<MaskEdit>& edits);
 /// part, through boundary pixel centres, simplified so that no boundary pixel is further than
 /// `tolerance_px` from the polygon. Empty when the mask is empty.
 std::vector<cv::Point2d> outline_control_points(const cv::Mat& mask, double tolerance_px = 1.5);
+
+/// The analysis with the user's corrections applied: apply_edits() on the analysed frame's mask,
+/// then remeasure(). The result gains the warning "<sidecar>: mask corrected by hand (N edits)"
+/// so a corrected number is never mistaken for an automatic one. Throws tendo::Error naming the
+/// sidecar of `scan_file` when the corrections were made on another frame than the analysed one.
+ScanAnalysis apply_corrections(const ScanAnalysis& analysis, const Corrections& corrections,
+                               const std::filesystem::path& scan_file);
 
 } // namespace tendo::scoring
