@@ -4,6 +4,8 @@
 #include "cli_reporter.hpp"
 #include "cmd_frames.hpp"
 #include "cmd_info.hpp"
+#include "cmd_merge.hpp"
+#include "cmd_score.hpp"
 #include "tendo/imaging/error.hpp"
 #include "tendo/version.hpp"
 
@@ -27,6 +29,10 @@ int main(int argc, char** argv) {
     commands.emplace_back(add_info_command(app, info), [&] { return run_info(info, reporter); });
     AnalyzeOptions analyze;
     commands.emplace_back(add_analyze_command(app, analyze), [&] { return run_analyze(analyze, reporter); });
+    ScoreOptions score;
+    commands.emplace_back(add_score_command(app, score), [&] { return run_score(score, reporter); });
+    MergeOptions merge;
+    commands.emplace_back(add_merge_command(app, merge), [&] { return run_merge(merge, reporter); });
     FramesOptions frames;
     commands.emplace_back(add_frames_command(app, frames), [&] { return run_frames(frames, reporter); });
 
