@@ -4,6 +4,7 @@
 #include "cli_reporter.hpp"
 #include "cmd_frames.hpp"
 #include "cmd_info.hpp"
+#include "cmd_phantom.hpp"
 #include "cmd_merge.hpp"
 #include "cmd_score.hpp"
 #include "tendo/imaging/error.hpp"
@@ -35,6 +36,8 @@ int main(int argc, char** argv) {
     commands.emplace_back(add_merge_command(app, merge), [&] { return run_merge(merge, reporter); });
     FramesOptions frames;
     commands.emplace_back(add_frames_command(app, frames), [&] { return run_frames(frames, reporter); });
+    PhantomOptions phantom;
+    commands.emplace_back(add_phantom_command(app, phantom), [&] { return run_phantom(phantom, reporter); });
 
     try {
         app.parse(argc, argv);
