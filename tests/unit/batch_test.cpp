@@ -245,6 +245,9 @@ TEST(DicomProbe, ClassifiesByContentNotName) {
               DicomObjectKind::not_dicom);
     EXPECT_EQ(probe_dicom_object(fs::path(TENDO_TEST_DATA) / "dicom-bad" / "no_pixel_data.dcm").kind,
               DicomObjectKind::image);
+    // The marker then garbage is a damaged DICOM file: an error when opened, not a skipped object.
+    EXPECT_EQ(probe_dicom_object(fs::path(TENDO_TEST_DATA) / "dicom-bad" / "preamble_then_garbage.dcm").kind,
+              DicomObjectKind::image);
 }
 
 TEST(Digest, KnownAnswers) {

@@ -85,11 +85,11 @@ DicomProbe probe_dicom_object(const fs::path& path) {
     }
     const bool known_storage = !sop_class.empty() && dcmIsaStorageSOPClassUID(sop_class.c_str(), ESSC_All);
     const bool image_class = !sop_class.empty() && dcmIsImageStorageSOPClassUID(sop_class.c_str());
-    if ((known_storage && !image_class) || (!has_pixels && !image_class)) {
+    // A file without a SOP class is not a known kind of object: opening it names what is wrong.
+    if ((known_storage && !image_class) || (!has_pixels && !image_class && !sop_class.empty())) {
         probe.kind = DicomObjectKind::non_image;
         const char* name = sop_class.empty() ? nullptr : dcmFindNameOfUID(sop_class.c_str(), nullptr);
-        probe.description = "non-image object (" +
-                            (name ? std::string(name) : sop_class.empty() ? "no sop class" : sop_class) + ")";
+        probe.description = "non-image object (" + (name ? std::string(name) : sop_class) + ")";
         return probe;
     }
     probe.kind = DicomObjectKind::image;
