@@ -1,6 +1,7 @@
 // tendo: quantitative ultrasound of the proximal hamstring tendon (command line).
 #include "cli_options.hpp"
 #include "cmd_analyze.hpp"
+#include "cmd_evaluate.hpp"
 #include "cli_reporter.hpp"
 #include "cmd_frames.hpp"
 #include "cmd_info.hpp"
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
     commands.emplace_back(add_info_command(app, info), [&] { return run_info(info, reporter); });
     AnalyzeOptions analyze;
     commands.emplace_back(add_analyze_command(app, analyze), [&] { return run_analyze(analyze, reporter); });
+    EvaluateOptions evaluate;
+    commands.emplace_back(add_evaluate_command(app, evaluate), [&] { return run_evaluate(evaluate, reporter); });
     ScoreOptions score;
     commands.emplace_back(add_score_command(app, score), [&] { return run_score(score, reporter); });
     MergeOptions merge;

@@ -33,17 +33,27 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, d
                 tissue_bottom[static_cast<std::size_t>(x)] = y;
                 break;
             }
+    // The tuberosity lies well below the skin (more than 6 mm deep); the skin line over dark fat
+    // would otherwise look like a bone surface.
+    std::vector<int> tissue_top(static_cast<std::size_t>(cols), rows);
+    const int shallow = static_cast<int>(std::lround(6.0 * px_per_mm_y));
+    for (int x = 0; x < cols; ++x)
+        for (int y = 0; y < rows; ++y)
+            if (tissue_mask.at<unsigned char>(y, x)) {
+                tissue_top[static_cast<std::size_t>(x)] = y + shallow;
+                break;
+            }
     for (int y = 0; y < rows; ++y) {
         const float* s = smooth.ptr<float>(y);
         const unsigned char* m = tissue_mask.ptr<unsigned char>(y);
         float* out = score.ptr<float>(y);
         for (int x = 0; x < cols; ++x) {
-            if (!m[x])
+            if (!m[x] || y < tissue_top[static_cast<std::size_t>(x)])
                 continue;
             const int bottom = tissue_bottom[static_cast<std::size_t>(x)] + 1;
             const int y0 = y + gap;
             const int y1 = std::min(bottom, y + depth);
-            if (y1 - y0 < std::max(2, depth / 3))
+            if (y1 - y0 < std::max(2, depth / 5))
                 continue; // too close to the bottom to see a shadow
             const double below = sums.mean(x, y0, y1);
             out[x] = static_cast<float>((s[x] - 2.0 * below) / level);
@@ -52,8 +62,8 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, d
 
     // Longest-best path across beams: each column either continues the surface (moving at most
     // `step` rows) or starts it afresh; a column pays `lambda` so only bone-like beams join.
-    const float lambda = 0.35f;
-    const int step = 3;
+    const float lambda = 0.25f;
+    const int step = 6;
     const float bend = 0.02f;
     cv::Mat acc(rows, cols, CV_32FC1, cv::Scalar(0));
     cv::Mat from(rows, cols, CV_32SC1, cv::Scalar(-1));
@@ -122,7 +132,7 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, d
         row = best_row;
     }
     bone.strength = std::clamp(total / std::max(1, length), 0.0, 1.0);
-    if (length < 3 * std::max(1.0, px_per_mm_y) || bone.strength < 0.4) {
+    if (length < 3 * std::max(1.0, px_per_mm_y) || bone.strength < 0.3) {
         // Too short or too weak to be the tuberosity.
         std::fill(bone.row_per_col.begin(), bone.row_per_col.end(), -1);
         bone.first_col = 0;

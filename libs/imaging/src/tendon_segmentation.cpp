@@ -130,8 +130,9 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     const int rows = smooth.rows;
     const int cols = smooth.cols;
     const ColumnSums sums(smooth);
-    // Half-widths of the bar detector in mm: tendons 1.2 to 10 mm thick.
-    const std::vector<double> half_mm = {0.6, 0.9, 1.3, 1.8, 2.4, 3.2, 4.2, 5.0};
+    // Half-widths of the bar detector in mm: tendons 2 to 12 mm thick (thinner bright bands are
+    // fascia or septa).
+    const std::vector<double> half_mm = {1.0, 1.3, 1.7, 2.2, 2.8, 3.5, 4.3, 5.2, 6.0};
     std::vector<int> half_px;
     for (double h : half_mm)
         half_px.push_back(mm_to_px(h, w.px_y));
@@ -164,7 +165,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
                 if (db - b >= std::max(1, side / 3))
                     contrast = std::min(contrast, inside - sums.mean(x, b, db));
                 // Thicker bars are favoured a little so a thin bright line inside does not win.
-                const float v = static_cast<float>(contrast / level * std::sqrt(half_mm[k] / 1.3));
+                const float v = static_cast<float>(contrast / level * std::sqrt(half_mm[k] / 2.2));
                 if (v > best) {
                     best = v;
                     arg = static_cast<int>(k);
@@ -175,59 +176,87 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         }
     }
 
-    // Best-scoring run of columns: the band may start and end anywhere (it ends at the insertion
-    // and at the edges of the view); each column pays lambda.
+    // Best-scoring run of columns. With a bone in view the run must start at the insertion: a
+    // column where the bar's deep edge rests on the bone (within 1.5 mm); it then runs away from
+    // the bone (either direction) and ends where the band fades. Without bone it may start anywhere.
     const float lambda = 0.05f;
     const int step = std::max(1, static_cast<int>(std::lround(0.15 * w.px_y / std::max(0.1, w.px_x / w.px_y))));
     const float bend = 0.004f;
-    cv::Mat acc(rows, cols, CV_32FC1, cv::Scalar(kNone));
-    cv::Mat from(rows, cols, CV_32SC1, cv::Scalar(-1));
-    float best = 0.0f;
-    cv::Point best_at(-1, -1);
-    for (int x = 0; x < cols; ++x)
-        for (int y = 0; y < rows; ++y) {
-            const float r = response.at<float>(y, x);
-            if (r <= 0.0f)
-                continue;
-            float prev = 0.0f;
-            int arg = -1;
-            if (x > 0)
-                for (int d = -step; d <= step; ++d) {
-                    const int py = y + d;
-                    if (py < 0 || py >= rows)
-                        continue;
-                    const float v = acc.at<float>(py, x - 1) - bend * static_cast<float>(std::abs(d));
-                    if (v > prev) {
-                        prev = v;
-                        arg = py;
-                    }
-                }
-            const float value = r - lambda + prev;
-            acc.at<float>(y, x) = value;
-            from.at<int>(y, x) = arg;
-            if (value > best) {
-                best = value;
-                best_at = cv::Point(x, y);
-            }
-        }
-    if (best_at.x < 0)
-        return cand;
+    const int near_bone = mm_to_px(1.5, w.px_y);
+    auto can_start = [&](int y, int x) {
+        if (!w.bone.found())
+            return true;
+        const int b = w.bone.row_per_col[static_cast<std::size_t>(x)];
+        if (b < 0)
+            return false;
+        const int deep = y + half_px[scale.at<unsigned char>(y, x)];
+        return deep <= b && b - deep <= near_bone;
+    };
     std::vector<int> centre(static_cast<std::size_t>(cols), -1);
     std::vector<int> half;
     double contrast_sum = 0.0;
-    int x = best_at.x;
-    int y = best_at.y;
-    int first = x;
-    while (x >= 0 && y >= 0) {
-        centre[static_cast<std::size_t>(x)] = y;
-        contrast_sum += response.at<float>(y, x);
-        half.push_back(half_px[scale.at<unsigned char>(y, x)]);
-        first = x;
-        y = from.at<int>(y, x);
-        --x;
+    int first = 0, last = -1;
+    float overall = 0.0f;
+    for (int direction : {1, -1}) {
+        cv::Mat acc(rows, cols, CV_32FC1, cv::Scalar(kNone));
+        cv::Mat from(rows, cols, CV_32SC1, cv::Scalar(-1));
+        float best = 0.0f;
+        cv::Point best_at(-1, -1);
+        for (int i = 0; i < cols; ++i) {
+            const int x = direction > 0 ? i : cols - 1 - i;
+            const int px = x - direction;
+            for (int y = 0; y < rows; ++y) {
+                const float r = response.at<float>(y, x);
+                if (r <= 0.0f)
+                    continue;
+                float prev = can_start(y, x) ? 0.0f : kNone;
+                int arg = -1;
+                if (px >= 0 && px < cols)
+                    for (int d = -step; d <= step; ++d) {
+                        const int py = y + d;
+                        if (py < 0 || py >= rows)
+                            continue;
+                        const float v = acc.at<float>(py, px) - bend * static_cast<float>(std::abs(d));
+                        if (v > prev) {
+                            prev = v;
+                            arg = py;
+                        }
+                    }
+                if (prev <= kNone / 2)
+                    continue;
+                const float value = r - lambda + prev;
+                acc.at<float>(y, x) = value;
+                from.at<int>(y, x) = arg;
+                if (value > best) {
+                    best = value;
+                    best_at = cv::Point(x, y);
+                }
+            }
+        }
+        if (best_at.x < 0 || best <= overall)
+            continue;
+        overall = best;
+        std::fill(centre.begin(), centre.end(), -1);
+        half.clear();
+        contrast_sum = 0.0;
+        int x = best_at.x;
+        int y = best_at.y;
+        int end = x;
+        while (x >= 0 && x < cols && y >= 0) {
+            centre[static_cast<std::size_t>(x)] = y;
+            contrast_sum += response.at<float>(y, x);
+            half.push_back(half_px[scale.at<unsigned char>(y, x)]);
+            end = x;
+            y = from.at<int>(y, x);
+            x -= direction;
+        }
+        first = std::min(end, best_at.x);
+        last = std::max(end, best_at.x);
     }
+    if (last < first)
+        return cand;
     cand.x0 = first;
-    cand.x1 = best_at.x;
+    cand.x1 = last;
     const int n = cand.x1 - cand.x0 + 1;
     if (n < 3)
         return cand;
@@ -237,8 +266,11 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
 
     // Borders: the strongest dark-to-bright rise above the centre and bright-to-dark fall below,
     // each a smooth path. The deep border may sit on the bone when no dark gap separates them.
-    const int reach = static_cast<int>(std::lround(2.6 * hm + 0.6 * w.px_y));
+    const int reach = static_cast<int>(std::lround(1.8 * hm + 0.6 * w.px_y));
     const int inner = std::max(1, static_cast<int>(std::lround(0.25 * hm)));
+    const int rk = mm_to_px(0.4, w.px_y);
+    const int near_gap = mm_to_px(0.3, w.px_y);
+    const int far_gap = near_gap + mm_to_px(1.2, w.px_y);
     cv::Mat top_score(rows, n, CV_32FC1, cv::Scalar(kNone));
     cv::Mat bottom_score(rows, n, CV_32FC1, cv::Scalar(kNone));
     std::vector<float> top_strength;
@@ -248,17 +280,21 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         const int top = w.top[static_cast<std::size_t>(cx)];
         const int limit = w.limit[static_cast<std::size_t>(cx)];
         float strongest = 0.0f;
+        // A border is a bright line (the paratenon) and/or a step from the darker tissue outside
+        // to the brighter tendon inside; fibrils inside the tendon are lines without the step.
+        auto mean_rows = [&](int a, int b) { return sums.mean(cx, std::max(top, a), std::min(limit, b)); };
         for (int yy = std::max(top + 1, c - reach); yy <= c - inner; ++yy) {
-            const float rise = (smooth.at<float>(yy, cx) - smooth.at<float>(yy - 1, cx)) / static_cast<float>(level);
-            top_score.at<float>(yy, i) = rise;
-            strongest = std::max(strongest, rise);
+            const double ridge = std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_rows(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2)));
+            const double step = mean_rows(yy + near_gap, yy + far_gap) - mean_rows(yy - far_gap, yy - near_gap);
+            const float v = static_cast<float>((ridge + step) / level);
+            top_score.at<float>(yy, i) = v;
+            strongest = std::max(strongest, v);
         }
         top_strength.push_back(strongest);
         for (int yy = c + inner; yy <= std::min(limit - 1, c + reach); ++yy) {
-            const float fall = yy + 1 < rows ? (smooth.at<float>(yy, cx) - smooth.at<float>(yy + 1, cx)) /
-                                                   static_cast<float>(level)
-                                             : 0.0f;
-            bottom_score.at<float>(yy, i) = fall;
+            const double ridge = std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_rows(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2)));
+            const double step = mean_rows(yy - far_gap, yy - near_gap) - mean_rows(yy + near_gap, yy + far_gap);
+            bottom_score.at<float>(yy, i) = static_cast<float>((ridge + step) / level);
         }
     }
     std::vector<float> sorted = top_strength;
@@ -279,10 +315,17 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     int inside = 0;
     for (int i = 0; i < n; ++i) {
         const int cx = cand.x0 + i;
-        const int t = top_path[static_cast<std::size_t>(i)];
-        const int b = bottom_path[static_cast<std::size_t>(i)];
-        cand.top_edge.push_back(t - 0.5);
-        cand.bottom_edge.push_back(b + 0.5);
+        const int c = centre[static_cast<std::size_t>(cx)];
+        int t = top_path[static_cast<std::size_t>(i)];
+        int b = bottom_path[static_cast<std::size_t>(i)];
+        // A column whose border search found nothing keeps the detector's own bar.
+        if (t < 0 || t >= c)
+            t = std::max(0, c - half_px.front());
+        if (b <= c || b >= rows)
+            b = std::min(rows - 1, c + half_px.front());
+        cand.top_edge.push_back(t);
+        // Resting on the bone: the border is the cortical surface itself.
+        cand.bottom_edge.push_back(b == w.limit[static_cast<std::size_t>(cx)] - 1 && w.bone.row_per_col[static_cast<std::size_t>(cx)] >= 0 ? b + 0.5 : b);
         thick.push_back((b - t + 1) / w.px_y);
         for (int yy = t; yy <= b; ++yy) {
             align_sum += alignment.at<float>(yy, cx);
@@ -361,7 +404,15 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                 const double ring = (box_sum(ii, x - 2 * a, y - 2 * b, x + 2 * a + 1, y + b + 1) -
                                      box_sum(ii, x - a, y - b, x + a + 1, y + b + 1)) /
                                     out_n;
-                const double v = (inside - ring) / level * std::pow(radius_mm[k] / 2.75, 0.25);
+                double v = (inside - ring) / level * std::pow(radius_mm[k] / 2.75, 0.25);
+                // The tendon's cross-section rests on the tuberosity.
+                if (w.bone.found()) {
+                    const int bx = std::clamp(x, 0, cols - 1);
+                    const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(bx)];
+                    const double gap_mm = bone_row >= 0 ? (bone_row - (y + b)) / w.px_y : 1e9;
+                    if (gap_mm > 2.5 || gap_mm < -1.0)
+                        v *= 0.5;
+                }
                 if (v > best) {
                     best = v;
                     best_at = cv::Point(x, y);
@@ -405,9 +456,11 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                 blocked = true;
                 break;
             }
-            const double in = bilinear(smooth, best_at.x + (rel - 1.5 * ds) * ux, best_at.y + (rel - 1.5 * ds) * uy);
-            const double out = bilinear(smooth, best_at.x + (rel + 1.5 * ds) * ux, best_at.y + (rel + 1.5 * ds) * uy);
-            score.at<float>(s, r) = static_cast<float>((in - out) / level);
+            auto at = [&](double q) { return bilinear(smooth, best_at.x + q * ux, best_at.y + q * uy); };
+            // Bright rim (ridge) and/or brighter inside than outside.
+            const double ridge = std::max(0.0, at(rel) - 0.5 * (at(rel - 2 * ds) + at(rel + 2 * ds)));
+            const double step = (at(rel - 2 * ds) + at(rel - 4 * ds)) / 2 - (at(rel + 2 * ds) + at(rel + 4 * ds)) / 2;
+            score.at<float>(s, r) = static_cast<float>((ridge + step) / level);
         }
     }
     cv::Mat tripled;
@@ -416,7 +469,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     for (int r = 0; r < kRays; ++r) {
         const int s = path[static_cast<std::size_t>(kRays + r)];
         const double th = 2.0 * CV_PI * r / kRays;
-        const double rel = kMin + (s + 0.5) * ds;
+        const double rel = kMin + s * ds;
         cand.contour.emplace_back(best_at.x + rel * std::cos(th) * ax, best_at.y + rel * std::sin(th) * by);
     }
     cv::Rect box = cv::boundingRect(std::vector<cv::Point2f>(cand.contour.begin(), cand.contour.end()));
@@ -477,6 +530,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     cv::GaussianBlur(w.grey, smooth_iso, cv::Size(0, 0), std::max(0.7, 0.2 * w.px_x), std::max(0.7, 0.2 * w.px_y));
     const double level = std::max(8.0, detail::percentile(smooth_iso, w.tissue, 98.0));
     w.bone = detail::bone_surface_on(smooth_iso, w.tissue, w.px_y);
+    const int skin_px = mm_to_px(3.0, w.px_y);
     w.top.assign(static_cast<std::size_t>(cols), -1);
     w.limit.assign(static_cast<std::size_t>(cols), 0);
     for (int x = 0; x < cols; ++x) {
@@ -487,6 +541,9 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                     first = y;
                 last = y;
             }
+        // Skin and dermis (the first ~3 mm) never hold the tendon.
+        if (first >= 0)
+            first = std::min(last, first + skin_px);
         w.top[static_cast<std::size_t>(x)] = first;
         int limit = last + 1;
         const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(x)];
@@ -513,6 +570,14 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     const double long_score = long_shape ? clamp01((lc.contrast - 0.03) / 0.12) * clamp01(0.4 + lc.alignment) : 0.0;
     const double trans_score =
         tc.found ? clamp01((tc.contrast - 0.04) / 0.15) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3)) : 0.0;
+    seg.features = {{"long_found", lc.found},          {"long_length_mm", lc.length_mm},
+                    {"long_thickness_mm", lc.thickness_mm}, {"long_contrast", lc.contrast},
+                    {"long_alignment", lc.alignment},       {"long_coherence", lc.coherence},
+                    {"trans_found", tc.found},              {"trans_contrast", tc.contrast},
+                    {"trans_width_mm", tc.width_mm},        {"trans_height_mm", tc.height_mm},
+                    {"trans_alignment", tc.alignment},      {"trans_coherence", tc.coherence},
+                    {"bone_strength", w.bone.strength},     {"long_score", long_score},
+                    {"trans_score", trans_score}};
     View view = View::none;
     if (long_score > 0.0 && long_score >= trans_score)
         view = View::longitudinal;

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 // Finding things in one displayed frame: the tissue area, the Doppler colour, the bone surface and
@@ -102,6 +103,8 @@ struct TendonSegmentation {
     double confidence = 0.0;
     /// Short lowercase sentences ("tendon partly out of view", "heavy shadow", ...).
     std::vector<std::string> warnings;
+    /// The figures the view and confidence were decided from (name, value), for diagnostics.
+    std::vector<std::pair<std::string, double>> features;
 };
 
 /// Finds the tendon in `grey` (CV_8UC1) within `tissue`, ignoring `colour_mask` pixels (CV_8UC1,

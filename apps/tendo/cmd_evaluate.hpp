@@ -1,0 +1,26 @@
+#pragma once
+
+#include "tendo/imaging/reporter.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <filesystem>
+
+namespace tendo::cli {
+
+struct EvaluateOptions {
+    std::uint64_t seed = 1;
+    int n = 40;
+    /// Keep the generated DICOM files, masks and per-case results here (else a temporary folder).
+    std::filesystem::path out;
+    /// Exit 1 when an accuracy target of issue 5 is missed.
+    bool check = false;
+    /// Print the table as Markdown.
+    bool markdown = false;
+};
+
+CLI::App* add_evaluate_command(CLI::App& app, EvaluateOptions& options);
+int run_evaluate(const EvaluateOptions& options, Reporter& reporter);
+
+} // namespace tendo::cli
