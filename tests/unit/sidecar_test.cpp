@@ -114,3 +114,11 @@ TEST(Sidecar, OutlineThroughControlPointsGivesTheMaskBack) {
     const cv::Mat thicker = apply_edits(mask, {{MaskEdit::Kind::outline, 0.0, moved}});
     EXPECT_EQ(cv::countNonZero(thicker), 100 * 25);
 }
+
+TEST(Sidecar, OutlineAlongPixelEdgesCoversExactlyThePixelsInside) {
+    // Corners on pixel edges: columns 10..49 and rows 20..29, nothing more.
+    const cv::Mat mask = apply_edits(cv::Mat::zeros(60, 80, CV_8UC1),
+                                     {{MaskEdit::Kind::outline, 0.0, {{10, 20}, {50, 20}, {50, 30}, {10, 30}}}});
+    EXPECT_EQ(cv::countNonZero(mask), 40 * 10);
+    EXPECT_EQ(cv::countNonZero(mask.rowRange(20, 30).colRange(10, 50)), 400);
+}

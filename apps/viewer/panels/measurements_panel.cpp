@@ -106,7 +106,7 @@ void profile_plot(const scoring::ScanResult& result, float scale) {
     char overlay[96];
     std::snprintf(overlay, sizeof overlay, "0 - %.1f mm along the centreline, max %.2f mm", profile.back().first, top);
     ImGui::PlotLines("##profile", values.data(), static_cast<int>(values.size()), 0, overlay, 0.0f, top * 1.15f,
-                     ImVec2(-1, 90 * scale));
+                     ImVec2(ImGui::GetContentRegionAvail().x, 90 * scale));
     if (ImGui::IsItemHovered()) {
         const float fraction = (ImGui::GetIO().MousePos.x - ImGui::GetItemRectMin().x) / ImGui::GetItemRectSize().x;
         const std::size_t index =
@@ -242,8 +242,8 @@ void draw_measurements_panel(ViewerState& state) {
         const scoring::ScanResult& result = analysis->result;
         const bool corrected = analysis != entry->analysis.get();
         if (corrected)
-            ImGui::TextColored(ImVec4(0.5f, 0.9f, 1.0f, 1.0f), "corrected by the user (%zu edits)",
-                               entry->correction.edits.size());
+            ImGui::TextColored(ImVec4(0.5f, 0.9f, 1.0f, 1.0f), "corrected by the user (%zu edit%s)",
+                               entry->correction.edits.size(), entry->correction.edits.size() == 1 ? "" : "s");
         const float confidence = static_cast<float>(result.confidence);
         ImGui::Text("confidence");
         ImGui::SameLine();

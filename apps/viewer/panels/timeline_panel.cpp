@@ -48,14 +48,14 @@ void draw_timeline_panel(ViewerState& state) {
     if (visits.empty())
         return;
     const int columns = 2 + static_cast<int>(visits.size()) + 1;
-    if (!ImGui::BeginTable("timeline", columns, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
-                                                    ImGuiTableFlags_SizingStretchProp))
+    if (!ImGui::BeginTable("timeline", columns, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV))
         return;
-    ImGui::TableSetupColumn("metric");
-    ImGui::TableSetupColumn("over visits", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    const float character = ImGui::CalcTextSize("0").x;
+    ImGui::TableSetupColumn("metric", ImGuiTableColumnFlags_WidthFixed, 27 * character);
+    ImGui::TableSetupColumn("over visits", ImGuiTableColumnFlags_WidthStretch);
     for (const Entry* visit : visits)
-        ImGui::TableSetupColumn(describe_visit(*visit).c_str());
-    ImGui::TableSetupColumn("change first to last");
+        ImGui::TableSetupColumn(describe_visit(*visit).c_str(), ImGuiTableColumnFlags_WidthFixed, 13 * character);
+    ImGui::TableSetupColumn("first to last", ImGuiTableColumnFlags_WidthFixed, 14 * character);
     ImGui::TableHeadersRow();
     for (const Metric& metric : kMetrics) {
         std::vector<std::optional<double>> values;
@@ -82,7 +82,7 @@ void draw_timeline_panel(ViewerState& state) {
             const float margin = std::max(0.05f * std::abs(high), (high - low) * 0.2f) + 1e-3f;
             ImGui::PushID(metric.name);
             ImGui::PlotLines("##trend", points.data(), static_cast<int>(points.size()), 0, nullptr, low - margin,
-                             high + margin, ImVec2(-1, ImGui::GetTextLineHeight() * 2.0f));
+                             high + margin, ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetTextLineHeight() * 2.0f));
             ImGui::PopID();
         } else {
             ImGui::TextDisabled("%zu of %zu visits known", points.size(), values.size());

@@ -197,11 +197,12 @@ cv::Mat apply_edits(const cv::Mat& mask, const std::vector<MaskEdit>& edits) {
         case MaskEdit::Kind::outline: {
             out = polygon_mask(out.size(), edit.points);
             // Pixels whose centre is on the outline belong to the tendon too, so an outline through
-            // boundary pixel centres (outline_control_points) gives back the mask it came from.
+            // boundary pixel centres (outline_control_points) gives back the mask it came from; a
+            // centre exactly 0.5 px away (an outline along pixel edges) stays outside.
             std::vector<cv::Point2d> closed = edit.points;
             if (!closed.empty())
                 closed.push_back(closed.front());
-            stroke(out, closed, 0.5, 255);
+            stroke(out, closed, 0.49, 255);
             break;
         }
         }
@@ -242,10 +243,7 @@ ScanAnalysis apply_corrections(const ScanAnalysis& analysis, const Corrections& 
                     " but the analysed frame is " + std::to_string(analysis.frame.index));
     if (corrections.edits.empty())
         return analysis;
-    ScanAnalysis corrected = remeasure(analysis, apply_edits(analysis.segmentation.mask, corrections.edits));
-    corrected.result.warnings.push_back(name + ": mask corrected by hand (" + std::to_string(corrections.edits.size()) +
-                                        (corrections.edits.size() == 1 ? " edit)" : " edits)"));
-    return corrected;
+    return remeasure(analysis, apply_edits(analysis.segmentation.mask, corrections.edits));
 }
 
 } // namespace tendo::scoring

@@ -30,8 +30,8 @@ struct MaskEdit {
         /// Like paint, but sets the pixels to not-tendon.
         erase,
         /// Replaces the whole mask by the closed polygon `points` (the outline after the user
-        /// dragged its control points): pixels whose centre is inside the polygon or within
-        /// 0.5 px of its boundary.
+        /// dragged its control points): pixels whose centre is inside the polygon or less
+        /// than 0.5 px from its boundary (a polygon along pixel edges adds no extra row).
         outline,
     };
     Kind kind = Kind::paint;
@@ -90,8 +90,8 @@ cv::Mat apply_edits(const cv::Mat& mask, const std::vector<MaskEdit>& edits);
 std::vector<cv::Point2d> outline_control_points(const cv::Mat& mask, double tolerance_px = 1.5);
 
 /// The analysis with the user's corrections applied: apply_edits() on the analysed frame's mask,
-/// then remeasure(). The result gains the warning "<sidecar>: mask corrected by hand (N edits)"
-/// so a corrected number is never mistaken for an automatic one. Throws tendo::Error naming the
+/// then remeasure() (whose result carries a warning that the mask was edited by hand, so a corrected
+/// number is never mistaken for an automatic one). No edits: `analysis` unchanged. Throws tendo::Error naming the
 /// sidecar of `scan_file` when the corrections were made on another frame than the analysed one.
 ScanAnalysis apply_corrections(const ScanAnalysis& analysis, const Corrections& corrections,
                                const std::filesystem::path& scan_file);
