@@ -80,7 +80,7 @@ void write_dicom(const PhantomCase& pc, const std::filesystem::path& path) {
     };
     put(DCM_SpecificCharacterSet, "ISO_IR 100");
     const bool doppler = s.doppler != DopplerMode::none;
-    put(DCM_ImageType, doppler ? "ORIGINAL\\PRIMARY\\\\0011" : "ORIGINAL\\PRIMARY\\\\0001");
+    put(DCM_ImageType, doppler ? "ORIGINAL\\PRIMARY\\SMALL PARTS\\0011" : "ORIGINAL\\PRIMARY\\SMALL PARTS\\0001");
     put(DCM_SOPClassUID, multi ? UID_UltrasoundMultiframeImageStorage : UID_UltrasoundImageStorage);
     put(DCM_SOPInstanceUID, sop_instance_uid(pc));
     put(DCM_StudyDate, s.study_date);

@@ -195,7 +195,7 @@ PhantomCase generate_case(const CaseSpec& spec_in, std::uint64_t seed) {
     const double alpha_db_per_mm = 2.0 * 0.045 * freq;
     const double tgc_error = rng.uniform(-0.15, 0.12);
     const double focus_mm = a.D * rng.uniform(0.35, 0.6);
-    const double noise_level = reference * std::pow(10.0, -50.0 / 20.0);
+    const double noise_level = reference * std::pow(10.0, -68.0 / 20.0);
     cv::Mat e1(b.samples, b.lines, CV_32F), e2(b.samples, b.lines, CV_32F);
     cvrng.fill(e1, cv::RNG::NORMAL, 0.0, noise_level);
     cvrng.fill(e2, cv::RNG::NORMAL, 0.0, noise_level);
@@ -217,7 +217,7 @@ PhantomCase generate_case(const CaseSpec& spec_in, std::uint64_t seed) {
             const double q = pq[col] * att + pe2[col];
             const double env = std::sqrt(i * i + q * q) * tgc;
             const double db = 20.0 * std::log10(env / reference + 1e-9) + spec.gain_db;
-            pb[col] = static_cast<float>(std::clamp(255.0 * (db + 0.62 * dr) / dr, 0.0, 255.0));
+            pb[col] = static_cast<float>(std::clamp(255.0 * (db + 0.5 * dr) / dr, 0.0, 255.0));
         }
     }
 

@@ -191,7 +191,7 @@ Echo Anatomy::echo(double u, double d) const {
     const bool negative = !has_tendon();
     const double fat_line = fat_bottom + 0.6 * std::sin(u * 0.09 + 0.4);
     if (d < fat_line) {
-        e.amp = 0.16;
+        e.amp = 0.12;
         for (std::size_t i = 0; i < septa.size(); ++i) {
             const Septum& sp = septa[i];
             const double line = sp.base + sp.amp * std::sin(sp.k * u + sp.phase) + sp.slope * u;
@@ -209,12 +209,12 @@ Echo Anatomy::echo(double u, double d) const {
     }
     auto muscle = [&](double angle, double spacing, std::int64_t channel) {
         Echo m;
-        m.amp = 0.26;
+        m.amp = 0.22;
         const double t = (d - std::tan(angle) * u) / spacing;
         const double f = std::abs(frac(t) - 0.5);
         const auto line = static_cast<std::int64_t>(std::floor(t));
-        if (f > 0.42 && value_noise(seed + 11 + channel, u * 0.25, line) > 0.35)
-            m.amp = 0.85;
+        if (f > 0.43 && value_noise(seed + 11 + channel, u * 0.2, line) > 0.45)
+            m.amp = 0.75;
         return m;
     };
 
@@ -246,9 +246,15 @@ Echo Anatomy::echo(double u, double d) const {
             const double w = (d - t_top) / fibril_spacing;
             const auto k = static_cast<std::int64_t>(std::floor(w));
             const double f = std::abs(frac(w) - 0.5);
-            e.amp = 0.5;
-            if (f < 0.2 && value_noise(seed + 3, s / 1.8, k) > 0.3)
-                e.amp = 1.7;
+            e.amp = 0.35;
+            if (f < 0.2) {
+                const double on = value_noise(seed + 3, s / 3.0, k);
+                if (on > 0.3) {
+                    // Fibril: a partly specular (coherent) bright line, interrupted along its length.
+                    e.amp = 1.3;
+                    e.spec = 0.6 * std::min(1.0, (on - 0.3) * 4.0);
+                }
+            }
             e.amp *= 0.9 + 0.2 * value_noise(seed + 4, s * 0.3, 99);
             return e;
         }
@@ -289,9 +295,11 @@ Echo Anatomy::echo(double u, double d) const {
                     if (std::hypot(u - cu, d - cd) < 0.09)
                         e.amp = 1.8;
                 }
-            if (r2 > 0.9) {
-                e.spec = 0.5;
-                e.amp = std::max(e.amp, 0.8);
+            if (r2 > 0.88) {
+                // Boundary: specular only where it faces the beam (top and bottom of the oval).
+                const double facing = std::pow(std::abs(q) / std::sqrt(r2), 4.0);
+                e.spec = 0.6 * facing;
+                e.amp = std::max(e.amp, 0.4 + 0.4 * facing);
             }
             return e;
         }
@@ -312,7 +320,7 @@ Echo Anatomy::echo(double u, double d) const {
                         e.amp = 0.22;
                 }
             if (n2 > 0.85)
-                e.spec = 0.6;
+                e.spec = 0.6 * std::pow(std::abs(nq) / std::sqrt(n2), 4.0);
             return e;
         }
         return muscle(d < zc ? glute_angle : ham_angle, d < zc ? glute_spacing : ham_spacing, d < zc ? 0 : 1);
@@ -402,9 +410,10 @@ Anatomy make_anatomy(const CaseSpec& spec, const ProbeGeometryModel& g, std::uin
     // Fit the layers into the imaged depth: skin, fat, gluteus, tendon, deep structures.
     const double room = a.D - T - 8.0;
     a.skin = rng.uniform(1.4, 2.4);
-    const double fat = std::clamp(rng.uniform(3.0, 11.0), 2.0, std::max(2.0, room * 0.45));
+    const double extra = std::max(0.0, a.D - 42.0); // deep (curvilinear) images: more tissue above
+    const double fat = std::clamp(rng.uniform(3.0, 11.0) + 0.3 * extra, 2.0, std::max(2.0, room * 0.45));
     a.fat_bottom = a.skin + fat;
-    const double glute = std::clamp(rng.uniform(3.0, 9.0), 2.5, std::max(2.5, room * 0.5));
+    const double glute = std::clamp(rng.uniform(3.0, 9.0) + 0.25 * extra, 2.5, std::max(2.5, room * 0.5));
     for (int i = 0, n = rng.integer(2, 5); i < n; ++i)
         a.septa.push_back({a.skin + rng.uniform(0.8, fat - 0.5), rng.uniform(0.2, 1.2), rng.uniform(0.05, 0.25),
                            rng.uniform(0.0, 6.28), rng.uniform(-0.06, 0.06)});
@@ -446,7 +455,7 @@ Anatomy make_anatomy(const CaseSpec& spec, const ProbeGeometryModel& g, std::uin
     a.uc = a.U * rng.uniform(0.38, 0.55);
     a.zc = a.fat_bottom + glute + a.half_t;
     a.dome_top = a.zc + a.half_t - rng.uniform(0.3, 0.9);
-    a.dome_k = rng.uniform(0.02, 0.045);
+    a.dome_k = rng.uniform(0.008, 0.02);
     const double side = a.flip ? -1.0 : 1.0;
     a.nerve_a = rng.uniform(2.8, 4.0);
     a.nerve_b = rng.uniform(1.6, 2.4);
