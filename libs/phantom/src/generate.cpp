@@ -217,7 +217,7 @@ PhantomCase generate_case(const CaseSpec& spec_in, std::uint64_t seed) {
             const double q = pq[col] * att + pe2[col];
             const double env = std::sqrt(i * i + q * q) * tgc;
             const double db = 20.0 * std::log10(env / reference + 1e-9) + spec.gain_db;
-            pb[col] = static_cast<float>(std::clamp(255.0 * (db + 0.5 * dr) / dr, 0.0, 255.0));
+            pb[col] = static_cast<float>(std::clamp(255.0 * (db + 0.42 * dr) / dr, 0.0, 255.0));
         }
     }
 

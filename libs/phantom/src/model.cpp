@@ -196,8 +196,8 @@ Echo Anatomy::echo(double u, double d) const {
             const Septum& sp = septa[i];
             const double line = sp.base + sp.amp * std::sin(sp.k * u + sp.phase) + sp.slope * u;
             if (std::abs(d - line) < 0.14 && value_noise(seed + 7, u * 0.4, static_cast<std::int64_t>(i)) > 0.3) {
-                e.amp = 1.0;
-                e.spec = 0.35;
+                e.amp = 0.6;
+                e.spec = 0.15;
             }
         }
         return e;
