@@ -25,5 +25,14 @@ for spec in "rgb regions colour 1" "mono2 pixel_spacing none 1" "jpeg_ybr422 reg
         status=1
     fi
 done
-[ $status -eq 0 ] && echo "all phantom encodings pass dciodvfy"
+# Same seed and options, same bytes (JPEG included).
+"$tendo" phantom --out "$work/again" --seed 103 --encoding jpeg_ybr422 --calibration regions --doppler power \
+    --frames 1 --vessels-in 2 --rows 300 --cols 400 --spacing-mm 0.14,0.14 --stem v3_jpeg_ybr422_regions
+for ext in dcm truth.json mask.png vessels.png; do
+    if ! cmp -s "$work/v3_jpeg_ybr422_regions.$ext" "$work/again/v3_jpeg_ybr422_regions.$ext"; then
+        echo "v3_jpeg_ybr422_regions.$ext: differs between two runs with the same seed"
+        status=1
+    fi
+done
+[ $status -eq 0 ] && echo "all phantom encodings pass dciodvfy; output is deterministic"
 exit $status
