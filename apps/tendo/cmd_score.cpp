@@ -158,6 +158,7 @@ int run_score(const ScoreOptions& options, Reporter& reporter) {
         return kUsage;
     }
     batch.analysis_key = scoring::analysis_key(analysis);
+    batch.extra_input_key = scoring::sidecar_key;
 
     ScoreProgress progress;
     batch.on_progress = [&](const scoring::BatchProgress& p) { progress.update(p); };

@@ -477,3 +477,20 @@ TEST(Batch, MergedShardsEqualOneRun) {
     merge_batches(shards, temp.path() / "merged", false, quiet);
     expect_same_outputs(temp.path() / "whole", temp.path() / "merged");
 }
+
+TEST(Batch, ExtraInputKeyRescoresOnlyTheFileWhoseCorrectionsChanged) {
+    TempDir temp;
+    const fs::path study = make_study(temp.path(), kStudyScans);
+    SilentReporter quiet;
+    BatchOptions options = options_for(study, temp.path() / "out");
+    auto corrected = std::make_shared<std::string>();
+    options.extra_input_key = [corrected](const std::string& file) {
+        return fs::path(file).filename() == "IM0" ? *corrected : std::string();
+    };
+    run_batch(options, FakeAnalyzer{}.function(), quiet);
+    *corrected = "sidecar:1234";
+    FakeAnalyzer again;
+    run_batch(options, again.function(), quiet);
+    EXPECT_EQ(*again.calls, 1);
+    EXPECT_EQ(again.per_file->begin()->first, (study / "p0" / "b" / "IM0").string());
+}

@@ -247,6 +247,11 @@ void score_one(const BatchInput& input, const BatchOptions& options, const FileA
         return;
     }
 
+    if (options.extra_input_key) {
+        const std::string extra = options.extra_input_key(input.file);
+        if (!extra.empty())
+            sha256 += "+" + extra;
+    }
     const ResultKey key{sha256, kPipelineVersion, options_key};
     if (store.has_result(key, options.overlays)) {
         store.record_input(input.ordinal, InputOutcome::scored, sha256, "");

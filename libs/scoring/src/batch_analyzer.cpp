@@ -2,6 +2,8 @@
 
 #include "tendo/imaging/error.hpp"
 #include "tendo/imaging/scan.hpp"
+#include "tendo/scoring/digest.hpp"
+#include "tendo/scoring/sidecar.hpp"
 
 #include <cstdio>
 
@@ -23,8 +25,24 @@ FileAnalyzer make_scan_analyzer(const AnalysisOptions& options) {
         try {
             const Scan scan = Scan::open(request.file, OpenOptions{options.user_spacing_mm}, reporter);
             ScanAnalysis analysis = analyze_scan(scan, options, reporter);
+            // Corrections the user made in the viewer (`<file>.tendo.json`) replace the automatic
+            // mask; one that does not fit this scan is reported, never applied to the wrong frame.
+            std::optional<std::string> correction_problem;
+            try {
+                if (const auto corrections = read_sidecar(request.file)) {
+                    check_corrections_match(*corrections, scan.info());
+                    analysis = apply_corrections(analysis, *corrections, request.file);
+                }
+            } catch (const Error& error) {
+                correction_problem = std::string(error.what()) + " (corrections not applied)";
+            }
             out.result = std::move(analysis.result);
             out.result.file = request.file;
+            if (correction_problem) {
+                out.result.warnings.push_back(*correction_problem);
+                if (out.result.status == Status::ok)
+                    out.result.status = Status::warning;
+            }
             if (out.result.status != Status::error) {
                 const cv::Mat& pixels = analysis.frame.pixels;
                 out.mask = analysis.segmentation.mask.empty() ? cv::Mat::zeros(pixels.rows, pixels.cols, CV_8UC1)
@@ -37,6 +55,18 @@ FileAnalyzer make_scan_analyzer(const AnalysisOptions& options) {
         }
         return out;
     };
+}
+
+std::string sidecar_key(const std::string& file) {
+    std::error_code error;
+    const auto path = sidecar_path(file);
+    if (!std::filesystem::exists(path, error))
+        return {};
+    try {
+        return "sidecar:" + sha256_file_hex(path);
+    } catch (const Error&) {
+        return "sidecar:unreadable";
+    }
 }
 
 std::string analysis_key(const AnalysisOptions& options) {

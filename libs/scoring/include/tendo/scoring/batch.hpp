@@ -72,6 +72,10 @@ struct BatchOptions {
     /// Describes the analysis options that change results (e.g. "spacing=0.1,0.1"): stored
     /// results are reused only under the same description and pipeline version.
     std::string analysis_key;
+    /// Optional: text identifying inputs besides the file's content that change its result (the
+    /// hash of a corrections sidecar); results are stored and reused under content + this text.
+    /// Called from worker threads.
+    std::function<std::string(const std::string& file)> extra_input_key;
     /// Called after each file (from worker threads, serialised).
     std::function<void(const BatchProgress&)> on_progress;
     /// Called for each input that failed, with the file and the reason (serialised).
