@@ -17,3 +17,7 @@ add_test(NAME cli.export_sr_dciodvfy
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/export_sr_test.sh $<TARGET_FILE:tendo>
                  ${PROJECT_SOURCE_DIR}/data/samples)
 set_tests_properties(cli.export_sr_dciodvfy PROPERTIES LABELS regression TIMEOUT 300 SKIP_RETURN_CODE 77)
+add_test(NAME cli.compare_followup_samples
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/compare_followup_test.sh $<TARGET_FILE:tendo>
+                 ${PROJECT_SOURCE_DIR}/data/samples/followup)
+set_tests_properties(cli.compare_followup_samples PROPERTIES LABELS regression TIMEOUT 600)

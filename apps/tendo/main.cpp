@@ -1,6 +1,8 @@
 // tendo: quantitative ultrasound of the proximal hamstring tendon (command line).
 #include "cli_options.hpp"
 #include "cmd_analyze.hpp"
+#include "cmd_compare.hpp"
+#include "cmd_export_sr.hpp"
 #include "cmd_evaluate.hpp"
 #include "cli_reporter.hpp"
 #include "cmd_frames.hpp"
@@ -37,6 +39,10 @@ int main(int argc, char** argv) {
     commands.emplace_back(add_score_command(app, score), [&] { return run_score(score, reporter); });
     MergeOptions merge;
     commands.emplace_back(add_merge_command(app, merge), [&] { return run_merge(merge, reporter); });
+    CompareOptions compare;
+    commands.emplace_back(add_compare_command(app, compare), [&] { return run_compare(compare, reporter); });
+    ExportSrOptions export_sr;
+    commands.emplace_back(add_export_sr_command(app, export_sr), [&] { return run_export_sr(export_sr, reporter); });
     FramesOptions frames;
     commands.emplace_back(add_frames_command(app, frames), [&] { return run_frames(frames, reporter); });
     PhantomOptions phantom;

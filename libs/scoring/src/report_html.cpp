@@ -78,7 +78,7 @@ std::string fmt(double v) {
 }
 
 std::string svg_plot(const Plot& plot, double day0, double day1) {
-    const double width = 360, height = 200, left = 52, right = 12, top = 26, bottom = 34;
+    const double width = 360, height = 200, left = 52, right = 30, top = 26, bottom = 34;
     double y0 = 1e300, y1 = -1e300;
     for (const auto& line : plot.lines) {
         for (const auto& p : line.points) {
@@ -90,6 +90,8 @@ std::string svg_plot(const Plot& plot, double day0, double day1) {
             y1 = std::max(y1, line.mdc_band->second);
         }
     }
+    // Every plotted quantity is non-negative: a band or padding never takes the axis below 0.
+    y0 = std::max(y0, 0.0);
     if (plot.y_range) {
         y0 = plot.y_range->first;
         y1 = plot.y_range->second;
@@ -100,7 +102,7 @@ std::string svg_plot(const Plot& plot, double day0, double day1) {
         y1 = mid + 0.5;
     } else if (!plot.y_range) {
         const double pad = 0.08 * (y1 - y0);
-        y0 -= pad;
+        y0 = std::max(0.0, y0 - pad);
         y1 += pad;
     }
     if (!(day1 > day0)) {
@@ -126,8 +128,9 @@ std::string svg_plot(const Plot& plot, double day0, double day1) {
     }
     for (const auto& line : plot.lines)
         if (line.mdc_band)
-            svg << "<rect x=\"" << left << "\" y=\"" << fmt(y(line.mdc_band->second)) << "\" width=\"" << pw
-                << "\" height=\"" << fmt(y(line.mdc_band->first) - y(line.mdc_band->second)) << "\" fill=\""
+            svg << "<rect x=\"" << left << "\" y=\"" << fmt(y(std::min(line.mdc_band->second, y1)))
+                << "\" width=\"" << pw << "\" height=\""
+                << fmt(y(std::max(line.mdc_band->first, y0)) - y(std::min(line.mdc_band->second, y1))) << "\" fill=\""
                 << line.colour << "\" fill-opacity=\"0.10\"/>";
     // Axes: three y ticks, x ticks at the visits.
     for (int k = 0; k <= 2; ++k) {
@@ -150,7 +153,7 @@ std::string svg_plot(const Plot& plot, double day0, double day1) {
         << (plot.unit.empty() ? "" : " (" + html_escape(plot.unit) + ")") << "</text>";
     double legend_x = width - right;
     for (auto it = plot.lines.rbegin(); it != plot.lines.rend(); ++it) {
-        svg << "<text x=\"" << fmt(legend_x) << "\" y=\"16\" text-anchor=\"end\" fill=\"" << it->colour << "\">"
+        svg << "<text x=\"" << fmt(legend_x) << "\" y=\"16\" text-anchor=\"end\" style=\"fill:" << it->colour << "\">"
             << html_escape(it->label) << "</text>";
         legend_x -= 8.0 * static_cast<double>(it->label.size()) + 12.0;
     }

@@ -85,7 +85,8 @@ void write_measurement_report(const ScanResult& result, const fs::path& out_file
           out_file, "procedure");
     if (image) {
         auto& library = report.getImageLibrary();
-        check(library.addImageGroup(), out_file, "image library");
+        check(library.createNewImageLibrary(), out_file, "image library");
+        check(library.addImageGroup(), out_file, "image library group");
         const OFCondition added = library.addImageEntry(*image, TID1600_ImageLibrary::withAllDescriptors);
         if (added.bad() && added != CMR_EC_NoImageLibraryEntryDescriptorsToBeAdded)
             check(added, out_file, "image library entry");
@@ -93,7 +94,8 @@ void write_measurement_report(const ScanResult& result, const fs::path& out_file
 
     auto& group = report.getIndividualMeasurements();
     const std::string side = result.laterality.value_or("");
-    check(group.setTrackingIdentifier(("proximal hamstring tendon " + side).c_str()), out_file, "tracking id");
+    const std::string tracking = side.empty() ? "proximal hamstring tendon" : "proximal hamstring tendon " + side;
+    check(group.setTrackingIdentifier(tracking.c_str()), out_file, "tracking id");
     check(group.setTrackingUniqueIdentifier(uid().c_str()), out_file, "tracking uid");
     check(group.addFindingSite(tendo_code("PHT", "Proximal hamstring tendon"),
                                side.empty() ? CID244e_Laterality() : CID244e_Laterality(side.c_str()),
@@ -139,7 +141,7 @@ void write_measurement_report(const ScanResult& result, const fs::path& out_file
         add(as_double(result.neovascularity.ohberg_grade), "OHBERG", "Modified Ohberg grade", grade);
     }
     if (added == 0)
-        throw Error(out_file.string() + ": " + result.file + " has no measurement to report");
+        throw NothingToReport(out_file.string() + ": " + result.file + " has no measurement to report");
 
     DSRDocument document(DSRTypes::DT_ComprehensiveSR);
     check(document.setTreeFromRootTemplate(report, OFTrue /* expand included templates */), out_file, "document tree");
@@ -159,6 +161,15 @@ void write_measurement_report(const ScanResult& result, const fs::path& out_file
         document.setAccessionNumber(get_string(*image, DCM_AccessionNumber).c_str(), OFFalse);
         document.setReferringPhysicianName(get_string(*image, DCM_ReferringPhysicianName).c_str(), OFFalse);
         document.setStudyDescription(get_string(*image, DCM_StudyDescription).c_str(), OFFalse);
+        // The image library references the scan: it is the evidence this report was made from.
+        const std::string series_uid = get_string(*image, DCM_SeriesInstanceUID);
+        const std::string class_uid = get_string(*image, DCM_SOPClassUID);
+        const std::string instance_uid = get_string(*image, DCM_SOPInstanceUID);
+        if (!study_uid.empty() && !series_uid.empty() && !class_uid.empty() && !instance_uid.empty())
+            check(document.getCurrentRequestedProcedureEvidence().addItem(study_uid.c_str(), series_uid.c_str(),
+                                                                          class_uid.c_str(), instance_uid.c_str(),
+                                                                          OFFalse),
+                  out_file, "evidence");
     } else {
         document.createNewStudy();
         document.setPatientID(result.patient_id.value_or("").c_str(), OFFalse);
@@ -205,6 +216,9 @@ SrExportCounts export_sr(const fs::path& results, const fs::path& out_dir, Repor
         try {
             write_measurement_report(result, out_dir / (name + ".sr.dcm"));
             ++counts.written;
+        } catch (const NothingToReport& error) {
+            ++counts.skipped;
+            reporter.warning(error.what());
         } catch (const Error& error) {
             ++counts.failed;
             reporter.warning(error.what());

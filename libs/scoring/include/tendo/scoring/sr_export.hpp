@@ -1,5 +1,6 @@
 #pragma once
 
+#include "tendo/imaging/error.hpp"
 #include "tendo/imaging/reporter.hpp"
 #include "tendo/scoring/scan_result.hpp"
 
@@ -16,14 +17,20 @@ namespace tendo::scoring {
 /// mean and at reference (mm, calibrated scans only), CSA and tendon area (mm2), echogenicity
 /// mean, normalized, hypoechoic fraction, coherence, vascular fraction, vessel counts and Öhberg
 /// grade; unknown values are left out. Throws tendo::Error ("out_file: reason") when the result
-/// has status error or DCMTK refuses the document.
+/// has status error or DCMTK refuses the document, NothingToReport when no value is known (no
+/// tendon found).
+class NothingToReport : public Error {
+public:
+    using Error::Error;
+};
+
 void write_measurement_report(const ScanResult& result, const std::filesystem::path& out_file);
 
 struct SrExportCounts {
     std::size_t written = 0;
-    /// Results with status error: no report.
+    /// Results with status error or no known value: no report.
     std::size_t skipped = 0;
-    /// Results DCMTK refused, or without any measurement to report.
+    /// Results DCMTK refused or that could not be written.
     std::size_t failed = 0;
 };
 
