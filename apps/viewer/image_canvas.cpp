@@ -21,22 +21,19 @@ constexpr ImU32 kVesselInColour = IM_COL32(255, 50, 50, 255);
 constexpr ImU32 kVesselAroundColour = IM_COL32(70, 140, 255, 255);
 constexpr ImU32 kRegionColour = IM_COL32(80, 220, 120, 255);
 
-/// Outlines of the mask as pixel-centre polylines, cached per mask buffer.
-const std::vector<std::vector<cv::Point>>& outlines_of(const cv::Mat& mask) {
-    static const unsigned char* cached_data = nullptr;
-    static cv::Size cached_size;
-    static std::vector<std::vector<cv::Point>> cached;
-    if (mask.data != cached_data || mask.size() != cached_size) {
-        cached.clear();
-        if (!mask.empty()) {
+/// Outlines of the shown mask as pixel-centre polylines, computed once per analysis.
+const std::vector<std::vector<cv::Point>>& outlines_of(Entry& entry) {
+    std::shared_ptr<const scoring::ScanAnalysis> shown = entry.shown_analysis_ptr();
+    if (shown != entry.outline_source) {
+        entry.outlines.clear();
+        if (shown && !shown->segmentation.mask.empty()) {
             cv::Mat binary;
-            cv::compare(mask, 0, binary, cv::CMP_NE);
-            cv::findContours(binary, cached, cv::RETR_LIST, cv::CHAIN_APPROX_NONE);
+            cv::compare(shown->segmentation.mask, 0, binary, cv::CMP_NE);
+            cv::findContours(binary, entry.outlines, cv::RETR_LIST, cv::CHAIN_APPROX_NONE);
         }
-        cached_data = mask.data;
-        cached_size = mask.size();
+        entry.outline_source = shown;
     }
-    return cached;
+    return entry.outlines;
 }
 
 ImVec2 centre_of(const Canvas& canvas, cv::Point point) {
@@ -184,7 +181,7 @@ void draw_scan(ImDrawList* draw, const Canvas& canvas, Entry& entry, const Overl
     if (overlays.bone)
         polyline(draw, canvas, analysis->segmentation.bone_surface, kBoneColour, false, thickness * 1.5f);
     if (overlays.outline) {
-        for (const auto& outline : outlines_of(analysis->segmentation.mask))
+        for (const auto& outline : outlines_of(entry))
             polyline(draw, canvas, outline, kOutlineColour, true, thickness);
         if (analysis->segmentation.insertion) {
             const ImVec2 at = centre_of(canvas, *analysis->segmentation.insertion);

@@ -198,10 +198,10 @@ void load_async(ViewerState& state, Entry& entry, std::shared_ptr<const std::ato
 
 } // namespace
 
-const scoring::ScanAnalysis* Entry::shown_analysis() const {
+std::shared_ptr<const scoring::ScanAnalysis> Entry::shown_analysis_ptr() const {
     if (!correction.edits.empty() && correction.measured)
-        return correction.measured.get();
-    return analysis.get();
+        return correction.measured;
+    return analysis;
 }
 
 cv::Mat Entry::shown_mask() const {

@@ -114,7 +114,12 @@ struct Entry {
     std::vector<Roi> rois;
 
     /// The analysis to show: the re-measured one when there are edits, else the original.
-    const scoring::ScanAnalysis* shown_analysis() const;
+    const scoring::ScanAnalysis* shown_analysis() const { return shown_analysis_ptr().get(); }
+    std::shared_ptr<const scoring::ScanAnalysis> shown_analysis_ptr() const;
+    /// Outline polylines (pixel centres) of the mask of `outline_source`, which they were computed
+    /// from; holding it keeps the cache from matching a new analysis at a reused address.
+    std::shared_ptr<const scoring::ScanAnalysis> outline_source;
+    std::vector<std::vector<cv::Point>> outlines;
     /// The tendon mask of shown_analysis() (empty Mat when none).
     cv::Mat shown_mask() const;
     /// ok / warning / error / pending, for the browser.
@@ -132,9 +137,8 @@ struct Interaction {
     /// Outline control points of the shown mask, and the one being dragged (-1 none).
     std::vector<cv::Point2d> handles;
     int handle = -1;
-    /// What `handles` were computed from (entry id, mask buffer).
-    int handles_entry = -1;
-    const unsigned char* handles_mask = nullptr;
+    /// The analysis whose mask `handles` were computed from.
+    std::shared_ptr<const scoring::ScanAnalysis> handles_source;
 };
 
 struct CineState {

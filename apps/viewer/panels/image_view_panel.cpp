@@ -328,11 +328,11 @@ void handle_gestures(ViewerState& state, Entry& entry, const Canvas& canvas, boo
     case Tool::outline: {
         if (!analysis)
             break;
-        const cv::Mat& mask = analysis->segmentation.mask;
-        if (gesture.handle < 0 && (gesture.handles_entry != entry.id || gesture.handles_mask != mask.data)) {
+        std::shared_ptr<const scoring::ScanAnalysis> shown = entry.shown_analysis_ptr();
+        if (gesture.handle < 0 && gesture.handles_source != shown) {
+            const cv::Mat& mask = shown->segmentation.mask;
             gesture.handles = mask.empty() ? std::vector<cv::Point2d>{} : scoring::outline_control_points(mask, 2.0);
-            gesture.handles_entry = entry.id;
-            gesture.handles_mask = mask.data;
+            gesture.handles_source = shown;
         }
         const float grab = 7.0f * state.ui_scale;
         int nearest = -1;

@@ -157,8 +157,17 @@ void write_sidecar(const std::filesystem::path& scan_file, const Corrections& co
     std::filesystem::path temporary = path;
     temporary += ".tmp";
     {
+        // One line per edit keeps the file readable and its diffs small.
+        const nlohmann::json object = to_json(corrections);
         std::ofstream out(temporary, std::ios::trunc);
-        out << to_json(corrections).dump(1) << '\n';
+        out << "{\n";
+        for (const char* key : {"format", "version", "sop_instance_uid", "rows", "cols", "frame"})
+            out << " \"" << key << "\": " << object.at(key).dump() << ",\n";
+        out << " \"edits\": [\n";
+        const auto& edits = object.at("edits");
+        for (std::size_t i = 0; i < edits.size(); ++i)
+            out << "  " << edits[i].dump() << (i + 1 < edits.size() ? ",\n" : "\n");
+        out << " ]\n}\n";
         out.close();
         if (!out)
             throw Error(path.string() + ": cannot be written");
