@@ -95,6 +95,7 @@ struct Series {
 };
 
 struct Row {
+    std::string key;
     std::string name;
     std::string target;
     double value;
@@ -111,6 +112,7 @@ CLI::App* add_evaluate_command(CLI::App& app, EvaluateOptions& options) {
     command->add_option("--out", options.out, "keep cases, masks and results in this folder");
     command->add_flag("--check", options.check, "exit 1 when an accuracy target is missed");
     command->add_flag("--markdown", options.markdown, "print the table as Markdown");
+    command->add_option("--require", options.require, "exit 1 unless KEY>=V or KEY<=V holds (keys in the first column)");
     return command;
 }
 
@@ -234,42 +236,62 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
         return std::to_string(s.values.size()) + (s.missing ? " (+" + std::to_string(s.missing) + " null)" : "");
     };
     std::vector<Row> rows = {
-        {"Dice longitudinal (mean)", ">= 0.90", dice_long.mean(), dice_long.mean() >= 0.90, n_of(dice_long)},
-        {"Dice transverse (mean)", ">= 0.85", dice_trans.mean(), dice_trans.mean() >= 0.85, n_of(dice_trans)},
-        {"thickness max MAE (mm)", "<= 0.30", tmax.mean_abs(), tmax.mean_abs() <= 0.30 && tmax.missing == 0, n_of(tmax)},
-        {"thickness max bias (mm)", "within +-0.15", tmax.mean(), std::abs(tmax.mean()) <= 0.15, n_of(tmax)},
-        {"thickness mean MAE (mm)", "<= 0.25", tmean.mean_abs(), tmean.mean_abs() <= 0.25 && tmean.missing == 0, n_of(tmean)},
-        {"CSA MAE (%)", "<= 10", csa_pct.mean_abs(), csa_pct.mean_abs() <= 10.0 && csa_pct.missing == 0, n_of(csa_pct)},
-        {"echogenicity mean MAE (grey)", "<= 5", echo_mean.mean_abs(), echo_mean.mean_abs() <= 5.0, n_of(echo_mean)},
-        {"hypoechoic fraction Spearman", ">= 0.80", spearman, spearman >= 0.80, std::to_string(hypo_pred.size())},
-        {"vascular fraction MAE (pp)", "<= 1.0", vf_pp.mean_abs(), vf_pp.mean_abs() <= 1.0, n_of(vf_pp)},
-        {"vessel count MAE", "<= 0.5", vcount.mean_abs(), vcount.mean_abs() <= 0.5 && vcount.missing == 0, n_of(vcount)},
-        {"Ohberg grade exact (%)", ">= 90", ohberg_n ? 100.0 * ohberg_ok / ohberg_n : std::nan(""),
+        {"dice_long", "Dice longitudinal (mean)", ">= 0.90", dice_long.mean(), dice_long.mean() >= 0.90, n_of(dice_long)},
+        {"dice_trans", "Dice transverse (mean)", ">= 0.85", dice_trans.mean(), dice_trans.mean() >= 0.85, n_of(dice_trans)},
+        {"tmax_mae", "thickness max MAE (mm)", "<= 0.30", tmax.mean_abs(), tmax.mean_abs() <= 0.30 && tmax.missing == 0, n_of(tmax)},
+        {"tmax_bias", "thickness max bias (mm)", "within +-0.15", tmax.mean(), std::abs(tmax.mean()) <= 0.15, n_of(tmax)},
+        {"tmean_mae", "thickness mean MAE (mm)", "<= 0.25", tmean.mean_abs(), tmean.mean_abs() <= 0.25 && tmean.missing == 0, n_of(tmean)},
+        {"csa_mae_pct", "CSA MAE (%)", "<= 10", csa_pct.mean_abs(), csa_pct.mean_abs() <= 10.0 && csa_pct.missing == 0, n_of(csa_pct)},
+        {"echo_mae", "echogenicity mean MAE (grey)", "<= 5", echo_mean.mean_abs(), echo_mean.mean_abs() <= 5.0, n_of(echo_mean)},
+        {"hypo_spearman", "hypoechoic fraction Spearman", ">= 0.80", spearman, spearman >= 0.80, std::to_string(hypo_pred.size())},
+        {"vf_mae_pp", "vascular fraction MAE (pp)", "<= 1.0", vf_pp.mean_abs(), vf_pp.mean_abs() <= 1.0, n_of(vf_pp)},
+        {"vcount_mae", "vessel count MAE", "<= 0.5", vcount.mean_abs(), vcount.mean_abs() <= 0.5 && vcount.missing == 0, n_of(vcount)},
+        {"ohberg_pct", "Ohberg grade exact (%)", ">= 90", ohberg_n ? 100.0 * ohberg_ok / ohberg_n : std::nan(""),
          ohberg_n == 0 || ohberg_ok >= 0.9 * ohberg_n, std::to_string(ohberg_n)},
-        {"Doppler false positives on B-mode", "0", static_cast<double>(bmode_fp), bmode_fp == 0, std::to_string(bmode_n)},
-        {"view accuracy (%)", ">= 95", view_n ? 100.0 * view_ok / view_n : std::nan(""), view_ok >= 0.95 * view_n,
+        {"bmode_fp", "Doppler false positives on B-mode", "0", static_cast<double>(bmode_fp), bmode_fp == 0, std::to_string(bmode_n)},
+        {"view_pct", "view accuracy (%)", ">= 95", view_n ? 100.0 * view_ok / view_n : std::nan(""), view_ok >= 0.95 * view_n,
          std::to_string(view_n)},
-        {"negatives flagged (%)", "100", neg_n ? 100.0 * neg_flagged / neg_n : std::nan(""), neg_flagged == neg_n,
+        {"neg_pct", "negatives flagged (%)", "100", neg_n ? 100.0 * neg_flagged / neg_n : std::nan(""), neg_flagged == neg_n,
          std::to_string(neg_n)},
     };
     bool all = errors == 0;
     if (options.markdown)
-        std::cout << "| measure | target | value | met | cases |\n|---|---|---|---|---|\n";
+        std::cout << "| key | measure | target | value | met | cases |\n|---|---|---|---|---|---|\n";
     for (const auto& row : rows) {
         char value[32];
         std::snprintf(value, sizeof value, "%.3f", row.value);
         const bool met = row.met && !std::isnan(row.value);
         all = all && (met || row.n == "0");
         if (options.markdown)
-            std::cout << "| " << row.name << " | " << row.target << " | " << value << " | " << (met ? "yes" : "**no**")
+ std::cout << "| " << row.key << " | " << row.name << " | " << row.target << " | " << value << " | " << (met ? "yes" : "**no**")
                       << " | " << row.n << " |\n";
         else
-            std::printf("%-36s %-14s %10s  %-4s n=%s\n", row.name.c_str(), row.target.c_str(), value, met ? "met" : "MISS",
+            std::printf("%-14s %-36s %-14s %10s  %-4s n=%s\n", row.key.c_str(), row.name.c_str(), row.target.c_str(), value, met ? "met" : "MISS",
                         row.n.c_str());
+    }
+    bool floors = true;
+    for (const auto& rule : options.require) {
+        const auto op = rule.find_first_of("<>");
+        if (op == std::string::npos || op + 1 >= rule.size() || rule[op + 1] != '=') {
+            std::cerr << "error: --require " << rule << ": expected KEY>=V or KEY<=V\n";
+            return kUsage;
+        }
+        const std::string key = rule.substr(0, op);
+        const double bound = std::stod(rule.substr(op + 2));
+        const auto row = std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.key == key; });
+        if (row == rows.end()) {
+            std::cerr << "error: --require " << rule << ": unknown key\n";
+            return kUsage;
+        }
+        const bool ok = rule[op] == '>' ? row->value >= bound : row->value <= bound;
+        if (!ok) {
+            std::cerr << "floor missed: " << key << " = " << row->value << ", required " << rule.substr(op) << '\n';
+            floors = false;
+        }
     }
     std::cout << "seed " << options.seed << ", " << options.n << " cases, " << errors << " unreadable\n";
     std::cout.flush();
-    return options.check && !all ? kSomeFailed : kAllOk;
+    return (options.check && !all) || !floors ? kSomeFailed : kAllOk;
 }
 
 } // namespace tendo::cli

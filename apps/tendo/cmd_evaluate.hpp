@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 namespace tendo::cli {
 
@@ -18,6 +20,8 @@ struct EvaluateOptions {
     bool check = false;
     /// Print the table as Markdown.
     bool markdown = false;
+    /// Floors a regression test asserts, "key>=value" or "key<=value" (keys as printed by --keys).
+    std::vector<std::string> require;
 };
 
 CLI::App* add_evaluate_command(CLI::App& app, EvaluateOptions& options);

@@ -132,6 +132,24 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, d
         row = best_row;
     }
     bone.strength = std::clamp(total / std::max(1, length), 0.0, 1.0);
+    // A cortex is far brighter than the soft tissue and casts a shadow: compare the surface with
+    // the median tissue level and with what lies below it, in absolute grey terms.
+    {
+        const double tissue_median = percentile(smooth, tissue_mask, 50.0);
+        double surface = 0.0, below = 0.0;
+        int n = 0;
+        for (int c = bone.first_col; c <= bone.last_col; ++c) {
+            const int r = bone.row_per_col[static_cast<std::size_t>(c)];
+            const int peak = std::min(rows - 1, r + std::max(1, static_cast<int>(std::lround(0.2 * px_per_mm_y))));
+            surface += smooth.at<float>(peak, c);
+            below += sums.mean(c, std::min(rows, peak + gap), std::min(rows, peak + depth));
+            ++n;
+        }
+        surface /= std::max(1, n);
+        below /= std::max(1, n);
+        if (surface < 1.8 * tissue_median || surface < 0.7 * level || below > 0.5 * surface)
+            bone.strength = 0.0;
+    }
     if (length < 3 * std::max(1.0, px_per_mm_y) || bone.strength < 0.3) {
         // Too short or too weak to be the tuberosity.
         std::fill(bone.row_per_col.begin(), bone.row_per_col.end(), -1);

@@ -567,7 +567,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // View: a long band of horizontally aligned fibres is longitudinal; a compact bright
     // cross-section without that alignment is transverse.
     const bool long_shape = lc.found && lc.length_mm >= std::max(8.0, 3.0 * lc.thickness_mm);
-    const double long_score = long_shape ? clamp01((lc.contrast - 0.03) / 0.12) * clamp01(0.4 + lc.alignment) : 0.0;
+    double long_score = long_shape ? clamp01((lc.contrast - 0.03) / 0.12) * clamp01(0.4 + lc.alignment) : 0.0;
     const double trans_score =
         tc.found ? clamp01((tc.contrast - 0.04) / 0.15) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3)) : 0.0;
     seg.features = {{"long_found", lc.found},          {"long_length_mm", lc.length_mm},
@@ -579,7 +579,11 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                     {"bone_strength", w.bone.strength},     {"long_score", long_score},
                     {"trans_score", trans_score}};
     View view = View::none;
-    if (long_score > 0.0 && long_score >= trans_score)
+    // A view of the hamstring origin shows the ischial tuberosity; without it nothing here is
+    // claimed as the tendon.
+    if (!w.bone.found()) {
+        seg.warnings.emplace_back("no bone surface found");
+    } else if (long_score > 0.0 && long_score >= 0.8 * trans_score)
         view = View::longitudinal;
     else if (trans_score > 0.0)
         view = View::transverse;
@@ -626,6 +630,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
             seg.insertion = cv::Point(static_cast<int>(std::lround(to_frame(x, f))), static_cast<int>(std::lround(to_frame(yb - 0.5, f))));
         } else {
             seg.warnings.emplace_back("insertion not in view");
+            long_score *= 0.5;
         }
         seg.confidence = long_score * bone_term;
     } else if (view == View::transverse) {
@@ -661,6 +666,12 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                                           static_cast<int>(std::lround(to_frame(b, f))));
     }
 
+    // Tendon imaging needs a high-frequency probe: pixels coarser than 0.25 mm cannot resolve a
+    // 3-12 mm tendon's borders (and such scans are cardiac or abdominal, not musculoskeletal).
+    if (view != View::none && spacing_mm && std::max(dx, dy) > 0.25) {
+        seg.confidence = std::min(seg.confidence, 0.3);
+        seg.warnings.emplace_back("pixels too coarse for tendon measurement");
+    }
     if (view != View::none && seg.confidence < 0.2) {
         seg.warnings.emplace_back("low contrast");
     }
@@ -676,8 +687,6 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         return seg;
     }
     seg.view = view;
-    if (!w.bone.found())
-        seg.warnings.emplace_back("no bone surface found");
     // Partly out of view: the mask touches the top or bottom of the tissue area.
     cv::Mat edge;
     cv::erode(tissue_mask, edge, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));

@@ -1,0 +1,74 @@
+// Whole analysis of one 800x600 frame against decoding the same frame, on one core.
+// The frames come from tendo::phantom (a longitudinal colour-Doppler case), written as DICOM
+// with JPEG baseline YBR_422 (what scanners export) and as uncompressed RGB.
+#include "tendo/imaging/reporter.hpp"
+#include "tendo/imaging/scan.hpp"
+#include "tendo/phantom/phantom.hpp"
+#include "tendo/scoring/analysis.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <unistd.h>
+
+namespace {
+
+using namespace tendo;
+
+struct Fixture {
+    std::filesystem::path file;
+    std::unique_ptr<Scan> scan;
+    Frame frame;
+};
+
+Fixture& fixture(phantom::Encoding encoding) {
+    static std::map<phantom::Encoding, Fixture> cache;
+    auto it = cache.find(encoding);
+    if (it != cache.end())
+        return it->second;
+    phantom::CaseSpec spec;
+    spec.view = phantom::CaseView::longitudinal;
+    spec.doppler = phantom::DopplerMode::colour;
+    spec.vessels_in = 3;
+    spec.vessels_around = 2;
+    spec.encoding = encoding;
+    spec.rows = 600;
+    spec.cols = 800;
+    const phantom::PhantomCase pc = phantom::generate_case(spec, 11);
+    Fixture f;
+    f.file = std::filesystem::temp_directory_path() /
+             ("tendo-analysis-bench-" + std::to_string(::getpid()) + "-" + phantom::to_string(encoding) + ".dcm");
+    phantom::write_dicom(pc, f.file);
+    SilentReporter quiet;
+    f.scan = std::make_unique<Scan>(Scan::open(f.file, OpenOptions{}, quiet));
+    f.frame = f.scan->frame(0);
+    return cache.emplace(encoding, std::move(f)).first->second;
+}
+
+void BM_Decode(benchmark::State& state, phantom::Encoding encoding) {
+    Fixture& f = fixture(encoding);
+    for (auto _ : state) {
+        Frame frame = f.scan->frame(0);
+        benchmark::DoNotOptimize(frame.pixels.data);
+    }
+}
+
+void BM_Analyze(benchmark::State& state, phantom::Encoding encoding) {
+    Fixture& f = fixture(encoding);
+    const ScanInfo& info = f.scan->info();
+    for (auto _ : state) {
+        scoring::ScanAnalysis a = scoring::analyze_frame(f.frame, info.regions, info.calibration.spacing_mm, {});
+        benchmark::DoNotOptimize(a.result.confidence);
+    }
+}
+
+BENCHMARK_CAPTURE(BM_Decode, jpeg_ybr422, phantom::Encoding::jpeg_ybr422)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Analyze, jpeg_ybr422, phantom::Encoding::jpeg_ybr422)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Decode, rgb, phantom::Encoding::rgb)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Analyze, rgb, phantom::Encoding::rgb)->Unit(benchmark::kMillisecond);
+
+} // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,187 @@
+// The measurement maths of measurements.md against hand calculations, with dx != dy.
+#include "tendo/scoring/analysis.hpp"
+#include "tendo/scoring/measurements.hpp"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+
+namespace tendo::scoring {
+namespace {
+
+TEST(Thickness, HorizontalBandUsesDy) {
+    // 50 rows x 300 columns; dx = 0.1 mm, dy = 0.05 mm: thickness 50 * 0.05 = 2.5 mm.
+    cv::Mat mask = cv::Mat::zeros(300, 500, CV_8UC1);
+    mask(cv::Rect(100, 100, 300, 50)).setTo(255);
+    const cv::Mat tissue(mask.size(), CV_8UC1, cv::Scalar(255));
+    const Spacing s{0.1, 0.05};
+    const ThicknessProfile p = longitudinal_thickness(mask, tissue, s);
+    ASSERT_GT(p.arc_mm.size(), 100u);
+    EXPECT_NEAR(p.arc_mm[1] - p.arc_mm[0], 0.2, 1e-9);
+    // Arc length: 299 column steps of 0.1 mm.
+    EXPECT_NEAR(p.arc_mm.back(), 29.8, 0.2);
+    for (std::size_t i = 5; i + 5 < p.thickness_mm.size(); ++i)
+        EXPECT_NEAR(p.thickness_mm[i], 2.5, 0.02) << "at arc " << p.arc_mm[i];
+}
+
+TEST(Thickness, SlopedBandIsMeasuredAlongTheNormalInMm) {
+    // Rows [120 + 0.2 x, 160 + 0.2 x): vertical extent 40 px * 0.05 mm = 2 mm. The slope in mm is
+    // 0.2 * dy / dx = 0.1, so the thickness across the band is 2 mm * cos(atan(0.1)) = 1.990 mm.
+    cv::Mat mask = cv::Mat::zeros(400, 500, CV_8UC1);
+    for (int x = 50; x < 450; ++x)
+        for (int y = 0; y < 400; ++y) {
+            const double top = 120 + 0.2 * x;
+            if (y >= top && y < top + 40)
+                mask.at<unsigned char>(y, x) = 255;
+        }
+    const cv::Mat tissue(mask.size(), CV_8UC1, cv::Scalar(255));
+    const Spacing s{0.1, 0.05};
+    const ThicknessProfile p = longitudinal_thickness(mask, tissue, s);
+    const double expected = 2.0 * std::cos(std::atan(0.1));
+    int checked = 0;
+    for (std::size_t i = 20; i + 20 < p.thickness_mm.size(); ++i, ++checked)
+        EXPECT_NEAR(p.thickness_mm[i], expected, 0.04);
+    EXPECT_GT(checked, 50);
+}
+
+TEST(Thickness, AtReferenceIsMeasuredFromTheInsertion) {
+    // A wedge: thickness grows by 1 px per 10 columns from the insertion at column 100.
+    cv::Mat mask = cv::Mat::zeros(300, 500, CV_8UC1);
+    for (int x = 100; x < 450; ++x)
+        mask(cv::Rect(x, 100, 1, 20 + (x - 100) / 10)).setTo(255);
+    const cv::Mat tissue(mask.size(), CV_8UC1, cv::Scalar(255));
+    const Spacing s{0.1, 0.1};
+    const cv::Point insertion(100, 110);
+    const ThicknessProfile p = longitudinal_thickness(mask, tissue, s, insertion);
+    // 10 mm from the insertion is column ~200: 20 + 10 = 30 px = 3.0 mm (the midline tilts a little).
+    const auto at = thickness_at_reference(p, insertion, s, 10.0);
+    ASSERT_TRUE(at.has_value());
+    EXPECT_NEAR(*at, 3.0, 0.15);
+    EXPECT_FALSE(thickness_at_reference(p, insertion, s, 60.0).has_value());
+    // The profile starts at the insertion end.
+    EXPECT_LT(p.centreline.front().x, 110);
+}
+
+TEST(Thickness, CrossSectionLeavingTheTissueAreaIsIncomplete) {
+    cv::Mat mask = cv::Mat::zeros(200, 300, CV_8UC1);
+    mask(cv::Rect(50, 0, 200, 40)).setTo(255); // touches the top of the frame
+    cv::Mat tissue(mask.size(), CV_8UC1, cv::Scalar(255));
+    const ThicknessProfile p = longitudinal_thickness(mask, tissue, Spacing{0.1, 0.1});
+    ASSERT_FALSE(p.complete.empty());
+    EXPECT_FALSE(p.complete[p.complete.size() / 2]);
+}
+
+TEST(Transverse, ApExtentAndArea) {
+    cv::Mat mask = cv::Mat::zeros(200, 300, CV_8UC1);
+    cv::ellipse(mask, cv::Point(150, 100), cv::Size(60, 25), 0, 0, 360, cv::Scalar(255), cv::FILLED);
+    const Spacing s{0.08, 0.1};
+    int tallest = 0;
+    for (int x = 0; x < mask.cols; ++x)
+        tallest = std::max(tallest, cv::countNonZero(mask.col(x)));
+    EXPECT_DOUBLE_EQ(max_ap_extent_mm(mask, s), tallest * 0.1);
+    EXPECT_NEAR(max_ap_extent_mm(mask, s), 5.1, 0.11);
+    EXPECT_DOUBLE_EQ(area_mm2(mask, s), cv::countNonZero(mask) * 0.08 * 0.1);
+}
+
+TEST(Echogenicity, MeanExcludesColourAndGraphicsAndNormalisesToTheBandAbove) {
+    cv::Mat grey(300, 300, CV_8UC1, cv::Scalar(10));
+    cv::Mat mask = cv::Mat::zeros(grey.size(), CV_8UC1);
+    mask(cv::Rect(50, 150, 200, 50)).setTo(255);
+    grey(cv::Rect(50, 150, 200, 50)).setTo(120);
+    // Reference band 1-6 mm above at dy = 0.1: rows 90..140 hold 60.
+    grey(cv::Rect(50, 90, 200, 51)).setTo(60);
+    cv::Mat colour = cv::Mat::zeros(grey.size(), CV_8UC1);
+    colour(cv::Rect(100, 160, 10, 10)).setTo(255);
+    grey(cv::Rect(100, 160, 10, 10)).setTo(250);
+    cv::Mat graphics = cv::Mat::zeros(grey.size(), CV_8UC1);
+    graphics(cv::Rect(50, 190, 200, 1)).setTo(255);
+    grey(cv::Rect(50, 190, 200, 1)).setTo(255);
+    const cv::Mat tissue(grey.size(), CV_8UC1, cv::Scalar(255));
+    const Echogenicity e = measure_echogenicity(grey, mask, colour, graphics, tissue, Spacing{0.1, 0.1});
+    ASSERT_TRUE(e.mean && e.sd && e.normalized && e.hypoechoic_fraction && e.coherence);
+    EXPECT_NEAR(*e.mean, 120.0, 1e-9);
+    EXPECT_NEAR(*e.sd, 0.0, 1e-9);
+    EXPECT_NEAR(*e.normalized, 2.0, 1e-9);
+    EXPECT_NEAR(*e.hypoechoic_fraction, 0.0, 1e-9);
+    // Without a spacing the band (in mm) is unknown.
+    EXPECT_FALSE(measure_echogenicity(grey, mask, colour, graphics, tissue, std::nullopt).normalized.has_value());
+}
+
+TEST(Echogenicity, HypoechoicFocusFraction) {
+    cv::Mat grey(300, 400, CV_8UC1, cv::Scalar(30));
+    cv::Mat mask = cv::Mat::zeros(grey.size(), CV_8UC1);
+    mask(cv::Rect(50, 100, 300, 80)).setTo(255);
+    cv::Mat tendon(80, 300, CV_8UC1);
+    cv::randu(tendon, 120, 180);
+    tendon.copyTo(grey(cv::Rect(50, 100, 300, 80)));
+    // A dark focus covering a quarter of the tendon (75 x 80 px).
+    grey(cv::Rect(150, 100, 75, 80)).setTo(40);
+    const cv::Mat tissue(grey.size(), CV_8UC1, cv::Scalar(255));
+    const Echogenicity e = measure_echogenicity(grey, mask, cv::Mat(), cv::Mat(), tissue, Spacing{0.1, 0.1});
+    ASSERT_TRUE(e.hypoechoic_fraction.has_value());
+    EXPECT_NEAR(*e.hypoechoic_fraction, 0.25, 0.03);
+}
+
+TEST(Neovascularity, VesselsCountedWithinTwoMillimetresUsingDxAndDy) {
+    // dx = 0.1, dy = 0.2 mm. Mask rows 100-149, cols 100-299.
+    cv::Mat mask = cv::Mat::zeros(300, 400, CV_8UC1);
+    mask(cv::Rect(100, 100, 200, 50)).setTo(255);
+    cv::Mat colour = cv::Mat::zeros(mask.size(), CV_8UC1);
+    colour(cv::Rect(150, 120, 3, 3)).setTo(255);  // inside: 9 px
+    colour(cv::Rect(200, 90, 2, 2)).setTo(255);   // 2 rows above = 0.4 mm... but only 4 px: counted
+    colour(cv::Rect(250, 160, 2, 2)).setTo(255);  // 11 rows below = 2.2 mm: too far
+    colour(cv::Rect(80, 120, 2, 2)).setTo(255);   // 19 columns left = 1.9 mm: counted
+    colour(cv::Rect(60, 120, 1, 3)).setTo(255);   // 3 px: not a vessel
+    std::vector<Vessel> vessels;
+    const Neovascularity n = measure_neovascularity(colour, mask, true, Spacing{0.1, 0.2}, &vessels);
+    ASSERT_TRUE(n.vessel_count && n.vessels_in_tendon && n.ohberg_grade && n.vascular_fraction);
+    EXPECT_EQ(*n.vessel_count, 3);
+    EXPECT_EQ(*n.vessels_in_tendon, 1);
+    EXPECT_EQ(*n.ohberg_grade, 2);
+    EXPECT_NEAR(*n.vascular_fraction, 9.0 / (200 * 50), 1e-12);
+    EXPECT_EQ(vessels.size(), 3u);
+}
+
+TEST(Neovascularity, NoDopplerMeansZeroNotNull) {
+    cv::Mat mask = cv::Mat::zeros(50, 50, CV_8UC1);
+    mask(cv::Rect(10, 10, 20, 20)).setTo(255);
+    const Neovascularity n = measure_neovascularity(cv::Mat(), mask, false, Spacing{0.1, 0.1});
+    EXPECT_FALSE(n.doppler);
+    EXPECT_EQ(n.vascular_fraction, 0.0);
+    EXPECT_EQ(n.vessel_count, 0);
+    EXPECT_EQ(n.ohberg_grade, 0);
+}
+
+TEST(Neovascularity, OhbergGrades) {
+    EXPECT_EQ(ohberg_grade(0, 0), 0);
+    EXPECT_EQ(ohberg_grade(2, 0), 1);
+    EXPECT_EQ(ohberg_grade(1, 1), 2);
+    EXPECT_EQ(ohberg_grade(5, 3), 2);
+    EXPECT_EQ(ohberg_grade(4, 4), 3);
+    EXPECT_EQ(ohberg_grade(6, 6), 3);
+    EXPECT_EQ(ohberg_grade(9, 7), 4);
+}
+
+TEST(Remeasure, EditedMaskGivesItsOwnNumbers) {
+    ScanAnalysis a;
+    a.grey = cv::Mat(200, 300, CV_8UC1, cv::Scalar(100));
+    a.frame.pixels = a.grey.clone();
+    a.tissue.mask = cv::Mat(a.grey.size(), CV_8UC1, cv::Scalar(255));
+    a.colour_mask = cv::Mat::zeros(a.grey.size(), CV_8UC1);
+    a.spacing_mm = Spacing{0.1, 0.05};
+    a.segmentation.view = View::longitudinal;
+    cv::Mat edited = cv::Mat::zeros(a.grey.size(), CV_8UC1);
+    edited(cv::Rect(20, 80, 250, 40)).setTo(1);
+    const ScanAnalysis r = remeasure(a, edited);
+    ASSERT_TRUE(r.result.thickness.max_mm.has_value());
+    EXPECT_NEAR(*r.result.thickness.max_mm, 2.0, 0.02);
+    EXPECT_NEAR(*r.result.tendon_area_mm2, 250 * 40 * 0.1 * 0.05, 1e-9);
+    EXPECT_EQ(r.result.view, View::longitudinal);
+    const cv::Mat overlay = render_overlay(r);
+    EXPECT_EQ(overlay.size(), a.grey.size());
+    EXPECT_EQ(overlay.type(), CV_8UC3);
+}
+
+} // namespace
+} // namespace tendo::scoring

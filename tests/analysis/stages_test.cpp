@@ -1,0 +1,230 @@
+// Each stage of the segmentation on small images built here, where the right answer is known.
+#include "tendo/imaging/segmentation.hpp"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include <random>
+#include <string>
+
+namespace tendo {
+namespace {
+
+UltrasoundRegion tissue_region(int x0, int y0, int x1, int y1) {
+    UltrasoundRegion r;
+    r.spatial_format = UltrasoundRegion::kSpatial2D;
+    r.data_type = UltrasoundRegion::kTissue;
+    r.x0 = x0, r.y0 = y0, r.x1 = x1, r.y1 = y1;
+    r.units_x = r.units_y = UltrasoundRegion::kUnitsCm;
+    r.delta_x = r.delta_y = 0.01;
+    return r;
+}
+
+/// Speckle-like noise so that finders see texture, not flat areas; black pixels stay black.
+void add_speckle(cv::Mat& grey, double sd, unsigned seed) {
+    cv::setRNGSeed(static_cast<int>(seed));
+    cv::Mat noise(grey.size(), CV_32F);
+    cv::randn(noise, 0.0, sd);
+    cv::Mat g32;
+    grey.convertTo(g32, CV_32F);
+    g32 += noise;
+    cv::Mat out;
+    g32.convertTo(out, CV_8U);
+    out.setTo(0, grey == 0);
+    grey = out;
+}
+
+TEST(TissueArea, RegionGivesItsRectangle) {
+    cv::Mat frame(200, 300, CV_8UC1, cv::Scalar(90));
+    const TissueArea area = find_tissue_area(frame, {tissue_region(20, 30, 219, 179)});
+    EXPECT_TRUE(area.from_regions);
+    EXPECT_EQ(area.bounds, cv::Rect(20, 30, 200, 150));
+    EXPECT_EQ(cv::countNonZero(area.mask), 200 * 150);
+}
+
+TEST(TissueArea, FoundInImageWithoutTextOrRuler) {
+    cv::Mat frame(300, 400, CV_8UC1, cv::Scalar(0));
+    frame(cv::Rect(60, 40, 280, 230)).setTo(100);
+    add_speckle(frame, 20, 1);
+    frame(cv::Rect(0, 0, 400, 40)).setTo(0);
+    cv::putText(frame, "TENDO 12MHz", cv::Point(5, 20), cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(255), 1);
+    for (int y = 50; y < 260; y += 20)
+        cv::line(frame, cv::Point(370, y), cv::Point(378, y), cv::Scalar(255), 1); // depth ruler
+    const TissueArea area = find_tissue_area(frame, {});
+    EXPECT_FALSE(area.from_regions);
+    EXPECT_NEAR(area.bounds.x, 60, 3);
+    EXPECT_NEAR(area.bounds.y, 40, 3);
+    EXPECT_NEAR(area.bounds.width, 280, 6);
+    EXPECT_NEAR(area.bounds.height, 230, 6);
+    EXPECT_EQ(area.mask.at<unsigned char>(15, 20), 0); // text
+    EXPECT_EQ(area.mask.at<unsigned char>(100, 374), 0); // ruler
+    EXPECT_FALSE(area.fan);
+}
+
+TEST(TissueArea, FanIsRecognised) {
+    cv::Mat frame(300, 400, CV_8UC1, cv::Scalar(0));
+    std::vector<cv::Point> fan = {{170, 20}, {230, 20}, {390, 290}, {10, 290}};
+    cv::fillConvexPoly(frame, fan, cv::Scalar(110));
+    add_speckle(frame, 15, 2);
+    const TissueArea area = find_tissue_area(frame, {});
+    EXPECT_TRUE(area.fan);
+    EXPECT_EQ(area.mask.at<unsigned char>(25, 20), 0);
+    EXPECT_EQ(area.mask.at<unsigned char>(200, 200), 255);
+}
+
+TEST(DopplerSeparation, GreyEdgesBoxOutlineAndSpecksAreNotColour) {
+    cv::Mat frame(120, 160, CV_8UC3, cv::Scalar(60, 60, 60));
+    // A bright grey edge with YBR_422-like chroma smear (|R-G| up to 30) one pixel wide.
+    frame(cv::Rect(0, 50, 160, 10)).setTo(cv::Scalar(220, 220, 220));
+    for (int x = 0; x < 160; x += 2)
+        frame.at<cv::Vec3b>(49, x) = cv::Vec3b(90, 75, 105);
+    // Grey colour-box outline.
+    cv::rectangle(frame, cv::Rect(20, 10, 120, 100), cv::Scalar(200, 200, 200), 1);
+    // Flash speck: two saturated pixels.
+    frame.at<cv::Vec3b>(30, 30) = cv::Vec3b(0, 0, 255);
+    frame.at<cv::Vec3b>(30, 31) = cv::Vec3b(0, 0, 255);
+    TissueArea tissue;
+    tissue.mask = cv::Mat(frame.size(), CV_8UC1, cv::Scalar(255));
+    const DopplerSeparation d = separate_doppler(frame, tissue, {});
+    EXPECT_EQ(d.colour_pixels, 0);
+    EXPECT_FALSE(d.doppler);
+}
+
+TEST(DopplerSeparation, VesselIsColourWithItsDimRim) {
+    cv::Mat frame(120, 160, CV_8UC3, cv::Scalar(70, 70, 70));
+    cv::circle(frame, cv::Point(80, 60), 6, cv::Scalar(40, 40, 120), cv::FILLED); // dim rim, chroma 80
+    cv::circle(frame, cv::Point(80, 60), 4, cv::Scalar(0, 0, 230), cv::FILLED);   // saturated core
+    TissueArea tissue;
+    tissue.mask = cv::Mat(frame.size(), CV_8UC1, cv::Scalar(255));
+    const DopplerSeparation d = separate_doppler(frame, tissue, {});
+    cv::Mat expected = cv::Mat::zeros(frame.size(), CV_8UC1);
+    cv::circle(expected, cv::Point(80, 60), 6, cv::Scalar(255), cv::FILLED);
+    EXPECT_EQ(d.colour_pixels, cv::countNonZero(expected));
+    EXPECT_TRUE(d.doppler);
+    EXPECT_EQ(d.grey.type(), CV_8UC1);
+}
+
+TEST(DopplerSeparation, ColourOutsideTheFlowRegionIsIgnored) {
+    cv::Mat frame(120, 160, CV_8UC3, cv::Scalar(70, 70, 70));
+    cv::circle(frame, cv::Point(20, 20), 4, cv::Scalar(0, 0, 230), cv::FILLED); // colour bar / legend
+    cv::circle(frame, cv::Point(100, 80), 4, cv::Scalar(230, 0, 0), cv::FILLED);
+    UltrasoundRegion flow = tissue_region(60, 40, 150, 110);
+    flow.data_type = UltrasoundRegion::kColorFlow;
+    TissueArea tissue;
+    tissue.mask = cv::Mat(frame.size(), CV_8UC1, cv::Scalar(255));
+    const DopplerSeparation d = separate_doppler(frame, tissue, {flow});
+    ASSERT_TRUE(d.box.has_value());
+    EXPECT_EQ(d.colour_mask.at<unsigned char>(20, 20), 0);
+    EXPECT_EQ(d.colour_mask.at<unsigned char>(80, 100), 255);
+}
+
+/// Synthetic longitudinal scan at 0.1 mm/px: fat, muscle, a bright fibrillar tendon band
+/// (rows 150-209) with paratenon lines, a bone surface rising to meet the band's deep border at the
+/// left (the insertion) and shadow under the bone.
+struct LongScene {
+    cv::Mat grey;
+    cv::Mat truth;
+    std::vector<int> bone_row;
+};
+
+LongScene long_scene() {
+    LongScene s;
+    const int rows = 400, cols = 500;
+    s.grey = cv::Mat(rows, cols, CV_8UC1, cv::Scalar(60));
+    s.truth = cv::Mat::zeros(rows, cols, CV_8UC1);
+    s.bone_row.assign(cols, 0);
+    for (int x = 0; x < cols; ++x) {
+        // Bone: at row 211 under the first 100 columns, then sloping down to row 330.
+        const int bone = x < 100 ? 211 : std::min(330, 211 + (x - 100));
+        s.bone_row[static_cast<std::size_t>(x)] = bone;
+        for (int y = 0; y < 60; ++y)
+            s.grey.at<unsigned char>(y, x) = 35; // fat
+        for (int y = 150; y < 210; ++y) {
+            const bool fibril = (y - 150) % 4 == 0;
+            s.grey.at<unsigned char>(y, x) = fibril ? 190 : 140;
+            if (x >= 60)
+                s.truth.at<unsigned char>(y, x) = 255;
+        }
+        s.grey.at<unsigned char>(150, x) = 200;
+        s.grey.at<unsigned char>(209, x) = 200;
+        for (int y = bone; y < bone + 4 && y < rows; ++y)
+            s.grey.at<unsigned char>(y, x) = 250;
+        for (int y = bone + 4; y < rows; ++y)
+            s.grey.at<unsigned char>(y, x) = 12;
+    }
+    // Left of the insertion (x < 60) the bone lies directly under muscle-like tissue.
+    for (int x = 0; x < 60; ++x)
+        for (int y = 150; y < 211; ++y)
+            s.grey.at<unsigned char>(y, x) = 60;
+    add_speckle(s.grey, 10, 3);
+    return s;
+}
+
+TEST(BoneSurface, FollowsTheCortexAcrossBeams) {
+    const LongScene s = long_scene();
+    TissueArea tissue;
+    tissue.mask = cv::Mat(s.grey.size(), CV_8UC1, cv::Scalar(255));
+    const BoneSurface bone = find_bone_surface(s.grey, tissue);
+    ASSERT_TRUE(bone.found());
+    EXPECT_LE(bone.first_col, 10);
+    EXPECT_GE(bone.last_col, 480);
+    int far = 0;
+    for (int x = bone.first_col; x <= bone.last_col; ++x)
+        far += std::abs(bone.row_per_col[static_cast<std::size_t>(x)] - s.bone_row[static_cast<std::size_t>(x)]) > 3;
+    EXPECT_LT(far, 10);
+}
+
+TEST(TendonSegmentation, LongitudinalBandBordersAndInsertion) {
+    const LongScene s = long_scene();
+    TissueArea tissue;
+    tissue.mask = cv::Mat(s.grey.size(), CV_8UC1, cv::Scalar(255));
+    tissue.bounds = cv::Rect(0, 0, s.grey.cols, s.grey.rows);
+    const TendonSegmentation seg = segment_tendon(s.grey, tissue, cv::Mat(), Spacing{0.1, 0.1});
+    std::string features;
+    for (const auto& [name, value] : seg.features)
+        features += name + "=" + std::to_string(value) + " ";
+    ASSERT_EQ(seg.view, View::longitudinal) << features;
+    const double overlap = cv::countNonZero(seg.mask & s.truth);
+    const double dice = 2.0 * overlap / (cv::countNonZero(seg.mask) + cv::countNonZero(s.truth));
+    EXPECT_GT(dice, 0.85);
+    // Borders within 2 px of the paratenon lines in the middle of the image.
+    for (std::size_t i = 0; i < seg.superficial_border.size(); ++i)
+        if (seg.superficial_border[i].x == 300) {
+            EXPECT_NEAR(seg.superficial_border[i].y, 150, 2);
+            EXPECT_NEAR(seg.deep_border[i].y, 209, 2);
+        }
+    ASSERT_TRUE(seg.insertion.has_value());
+    EXPECT_LT(seg.insertion->x, 130);
+    EXPECT_GT(seg.confidence, 0.5);
+    // Nothing at or below the bone surface.
+    for (int x = 0; x < s.grey.cols; ++x)
+        EXPECT_EQ(cv::countNonZero(seg.mask(cv::Rect(x, s.bone_row[static_cast<std::size_t>(x)] + 1, 1,
+                                                     s.grey.rows - s.bone_row[static_cast<std::size_t>(x)] - 1))),
+                  0);
+}
+
+TEST(TendonSegmentation, FlatNoiseIsNoTendon) {
+    cv::Mat grey(300, 400, CV_8UC1, cv::Scalar(80));
+    add_speckle(grey, 20, 4);
+    TissueArea tissue;
+    tissue.mask = cv::Mat(grey.size(), CV_8UC1, cv::Scalar(255));
+    const TendonSegmentation seg = segment_tendon(grey, tissue, cv::Mat(), Spacing{0.1, 0.1});
+    EXPECT_EQ(seg.view, View::none);
+    EXPECT_EQ(cv::countNonZero(seg.mask), 0);
+    EXPECT_EQ(seg.confidence, 0.0);
+}
+
+TEST(Texture, FibresAreCoherentSpeckleIsNot) {
+    cv::Mat fibres(100, 100, CV_8UC1);
+    for (int y = 0; y < 100; ++y)
+        fibres.row(y).setTo(y % 4 < 2 ? 200 : 60);
+    cv::Mat speckle(100, 100, CV_8UC1);
+    cv::randu(speckle, 0, 255);
+    const double c_fibres = cv::mean(fibre_coherence(fibres, 3.0)(cv::Rect(20, 20, 60, 60)))[0];
+    const double c_speckle = cv::mean(fibre_coherence(speckle, 3.0)(cv::Rect(20, 20, 60, 60)))[0];
+    EXPECT_GT(c_fibres, 0.9);
+    EXPECT_LT(c_speckle, 0.5);
+}
+
+} // namespace
+} // namespace tendo
