@@ -20,6 +20,20 @@ if [[ $code != 0 ]]; then
   echo "FAIL: compare: exit $code: $(tail -3 "$work/compare.err"); evidence in $work" >&2
   exit 1
 fi
+# The results store gives the same comparison as the results folder, overlays included.
+"$tendo" compare "$work/scored/tendo.sqlite" --out "$work/report_store" 2> /dev/null
+if ! cmp -s "$work/report/compare.csv" "$work/report_store/compare.csv"; then
+  echo "FAIL: compare on tendo.sqlite differs from compare on the folder; evidence in $work" >&2
+  exit 1
+fi
+visits=$(tail -n +2 "$work/report/compare.csv" | cut -d, -f1-5 | sort -u | wc -l)
+for report in report report_store; do
+  thumbs=$(grep -o 'data:image/png;base64,' "$work/$report/index.html" | wc -l)
+  if [[ $thumbs != "$visits" ]]; then
+    echo "FAIL: $report/index.html embeds $thumbs overlays, expected $visits (one per visit and series)" >&2
+    exit 1
+  fi
+done
 python3 - "$samples" "$work/report/compare.csv" << 'PY'
 import csv, glob, json, sys
 
@@ -38,7 +52,8 @@ rows = list(csv.DictReader(open(compare_csv)))
 failures = []
 expected_rows = len(truth) * len(paths)
 if len(rows) != expected_rows:
-    failures.append(f"compare.csv has {len(rows)} rows, expected {expected_rows} (every scan in a visit)")
+    failures.append(f"compare.csv has {len(rows)} rows, expected {expected_rows}: scans joined another view's series "
+                    "(view misread) or were left out")
 
 # Tolerances on the change from baseline (tendo minus truth) and why:
 #  vascular fraction 0.02: the colour pixels are drawn by the phantom and counted exactly; what

@@ -10,7 +10,7 @@
 
 namespace tendo::scoring {
 
-/// Writes one DICOM Comprehensive SR (TID 1500 Measurement Report, built with DCMTK's dcmsr/cmr)
+/// Writes one DICOM SR (TID 1500 Measurement Report, built with DCMTK's dcmsr/cmr; Enhanced SR IOD)
 /// for a scored scan to `out_file`. Patient and study come from the scanned file when it can
 /// still be read (and the image is then listed in the image library and referenced); otherwise
 /// from the result's patient_id and study_date, in a new study. Measurements: thickness max,
