@@ -7,8 +7,8 @@ add_executable(tendo_analysis_tests
 )
 target_link_libraries(tendo_analysis_tests PRIVATE tendo::imaging tendo::scoring GTest::gtest_main tendo_warnings)
 target_compile_definitions(tendo_analysis_tests PRIVATE TENDO_SAMPLES="${PROJECT_SOURCE_DIR}/data/samples")
-gtest_discover_tests(tendo_analysis_tests TEST_FILTER "-Samples*" PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
-gtest_discover_tests(tendo_analysis_tests TEST_FILTER "Samples*" TEST_PREFIX "samples." PROPERTIES LABELS regression DISCOVERY_TIMEOUT 60)
+gtest_discover_tests(tendo_analysis_tests TEST_FILTER "-Bundled/*:Samples*" PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
+gtest_discover_tests(tendo_analysis_tests TEST_FILTER "Bundled/*:Samples*" TEST_PREFIX "samples." PROPERTIES LABELS regression DISCOVERY_TIMEOUT 60)
 
 # Accuracy on a fixed-seed phantom set (seed 7, 24 cases). These are regression floors: what the
 # pipeline reached on this set when the test was written, less a margin for platform differences
