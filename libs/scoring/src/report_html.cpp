@@ -136,7 +136,7 @@ std::string svg_plot(const Plot& plot, double day0, double day1) {
     for (int k = 0; k <= 2; ++k) {
         const double v = y0 + (y1 - y0) * k / 2.0;
         svg << "<text x=\"" << left - 4 << "\" y=\"" << fmt(y(v) + 4) << "\" text-anchor=\"end\">"
-            << format_value(v, plot.unit == "mm" || plot.unit == "grade" || plot.unit == "" ? 1 : 2) << "</text>";
+            << format_value(v, y1 - y0 >= 5.0 ? 0 : y1 - y0 >= 0.5 ? 1 : 2) << "</text>";
     }
     std::set<std::string> dates;
     for (const auto& line : plot.lines)
@@ -153,7 +153,7 @@ std::string svg_plot(const Plot& plot, double day0, double day1) {
         << (plot.unit.empty() ? "" : " (" + html_escape(plot.unit) + ")") << "</text>";
     double legend_x = width - right;
     for (auto it = plot.lines.rbegin(); it != plot.lines.rend(); ++it) {
-        svg << "<text x=\"" << fmt(legend_x) << "\" y=\"16\" text-anchor=\"end\" style=\"fill:" << it->colour << "\">"
+        svg << "<text x=\"" << fmt(legend_x - 4) << "\" y=\"" << top + 12 << "\" text-anchor=\"end\" style=\"fill:" << it->colour << "\">"
             << html_escape(it->label) << "</text>";
         legend_x -= 8.0 * static_cast<double>(it->label.size()) + 12.0;
     }
