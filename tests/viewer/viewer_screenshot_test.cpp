@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -80,7 +81,7 @@ fs::path doppler_scan() {
 fs::path bmode_scan() { return phantom("bmode", longitudinal(8.0, "20260310"), 12); }
 
 /// Not blank: the screenshot varies (grey spread) and holds many distinct colours.
-void expect_not_blank(const cv::Mat& image, const std::string& what) {
+void expect_not_blank(const cv::Mat& image, const std::string& what, std::size_t min_colours = 200) {
     ASSERT_FALSE(image.empty()) << what;
     cv::Mat grey;
     cv::cvtColor(image, grey, cv::COLOR_BGR2GRAY);
@@ -96,7 +97,7 @@ void expect_not_blank(const cv::Mat& image, const std::string& what) {
             const cv::Vec3b p = small.at<cv::Vec3b>(row, col);
             colours.insert((p[0] >> 3) << 10 | (p[1] >> 3) << 5 | (p[2] >> 3));
         }
-    EXPECT_GT(colours.size(), 200u) << what << ": too few colours";
+    EXPECT_GT(colours.size(), min_colours) << what << ": too few colours";
 }
 
 /// Pixels with clear Doppler-like chroma.
@@ -255,4 +256,18 @@ TEST_F(Viewer, StoredCorrectionIsReMeasured) {
     ASSERT_TRUE(direct.result.thickness.max_mm.has_value());
     EXPECT_NEAR(*direct.result.thickness.max_mm, corrected_mm, 1e-9);
     fs::remove(tendo::scoring::sidecar_path(scan));
+}
+
+TEST_F(Viewer, UnreadableFilesAreListedNotFatal) {
+    // Every malformed file of tests/data/dicom-bad: each becomes a red entry with its reason, the
+    // readable one is shown, and the viewer exits 1 (some inputs failed) instead of crashing.
+    const fs::path shot = work_dir() / "bad.png";
+    ASSERT_EQ(run_viewer(quoted(fs::path(TENDO_TEST_DATA) / "dicom-bad") + " --screenshot " + quoted(shot), "bad"), 1);
+    // The one readable scan is grey: only the spread is checked, not the colour count.
+    expect_not_blank(tendo::read_image(shot), shot.string(), 0);
+    std::ifstream log(work_dir() / "bad.log");
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("empty.dcm: empty file"), std::string::npos) << text;
+    EXPECT_NE(text.find("not_dicom.dcm: not a DICOM file"), std::string::npos) << text;
+    EXPECT_EQ(text.find("bad_region.dcm:"), std::string::npos) << "bad_region.dcm is readable: " << text;
 }

@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -258,7 +259,8 @@ void draw_measurements_panel(ViewerState& state) {
             ImGui::TextColored(kErrorColour, "%s", result.error->c_str());
         ImGui::PushStyleColor(ImGuiCol_Text, kWarningColour);
         for (const auto& warning : result.warnings)
-            ImGui::TextWrapped("%s", warning.c_str());
+            if (std::find(entry->info.warnings.begin(), entry->info.warnings.end(), warning) == entry->info.warnings.end())
+                ImGui::TextWrapped("%s", warning.c_str()); // load warnings are listed above already
         ImGui::PopStyleColor();
         result_table(result, corrected ? &entry->analysis->result : nullptr);
         ImGui::Text("thickness profile");
