@@ -122,7 +122,7 @@ CLI::App* add_score_command(CLI::App& app, ScoreOptions& options) {
             try {
                 scoring::parse_shard(text);
             } catch (const std::invalid_argument& e) {
-                return std::string("--shard: ") + e.what();
+                return std::string(e.what());
             }
             return std::string();
         });

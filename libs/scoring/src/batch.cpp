@@ -137,7 +137,8 @@ ResultsStore prepare_output(const fs::path& dir, const std::string& identity, co
             if (!force)
                 throw BatchRefused(dir.string() + ": holds an unreadable results store; use --force to replace it");
         }
-        if (!force) {
+        // A store whose dataset was never recorded holds no results yet (killed while created).
+        if (!force && !meta["dataset"].empty()) {
             if (meta["dataset"] != identity)
                 throw BatchRefused(dir.string() + ": holds the results of another dataset (" + meta["dataset"] +
                                    "); use --force to replace them");
@@ -148,7 +149,7 @@ ResultsStore prepare_output(const fs::path& dir, const std::string& identity, co
                 throw BatchRefused(dir.string() +
                                    ": holds an interrupted run of this dataset; add --resume to finish it "
                                    "(or --force to start over)");
-        } else {
+        } else if (force) {
             remove_tendo_outputs(dir);
         }
     } else if (has_tendo_outputs(dir)) {
@@ -310,6 +311,15 @@ std::string pseudonym(const std::string& key, const std::string& patient_id) {
 BatchSummary run_batch(const BatchOptions& options, const FileAnalyzer& analyzer, Reporter& reporter) {
     if (options.paths.empty())
         throw BatchRefused("nothing to score: no input given");
+    // Listed first: a run with nothing to score leaves the output folder untouched.
+    BatchListing listing = list_batch_inputs(options.paths);
+    for (const auto& problem : listing.walk_errors)
+        reporter.warning(problem);
+    const std::vector<BatchInput> inputs =
+        options.shard ? select_shard(listing.inputs, *options.shard) : listing.inputs;
+    if (listing.inputs.empty())
+        throw BatchRefused("nothing to score: no file found in the given paths");
+
     std::error_code error;
     fs::create_directories(options.out_dir, error);
     if (error || !fs::is_directory(options.out_dir))
@@ -321,13 +331,6 @@ BatchSummary run_batch(const BatchOptions& options, const FileAnalyzer& analyzer
     const std::string key_check = pseudonym_check(options.pseudonymize_key);
     ResultsStore store = prepare_output(options.out_dir, identity, key_check, options.resume, options.force);
 
-    BatchListing listing = list_batch_inputs(options.paths);
-    for (const auto& problem : listing.walk_errors)
-        reporter.warning(problem);
-    const std::vector<BatchInput> inputs =
-        options.shard ? select_shard(listing.inputs, *options.shard) : listing.inputs;
-    if (listing.inputs.empty())
-        throw BatchRefused("nothing to score: no file found in the given paths");
 
     const std::string options_key = options.analysis_key + "|pseudonym=" + key_check;
     store.set_meta({{"schema", kSchemaVersion},
