@@ -94,7 +94,10 @@ else
   code=$?
   rm -rf "$profile"
   [[ $code == 0 ]] || fail "chromium: exit $code: $(tail -5 "$work/chromium.err")"
-  grep -E 'Uncaught|ERROR:CONSOLE|CONSOLE\(' "$work/chromium.err" && fail "console messages on the page"
+  # Chromium 156 logs page console output as "INFO:CONSOLE:<line>" (errors included), older ones as
+  # "ERROR:CONSOLE" or "CONSOLE(": the page has no script, so any console line is a failure (a
+  # blocked load, a Content-Security-Policy violation, a script error).
+  grep -E 'Uncaught|:CONSOLE|CONSOLE\(' "$work/chromium.err" && fail "console messages on the page"
   if [[ -s $work/shot.png ]]; then
     # TENDO_SCREENSHOT_OUT=docs/images/compare_report.png keeps the screenshot for the docs.
     [[ -n ${TENDO_SCREENSHOT_OUT:-} ]] && cp "$work/shot.png" "$TENDO_SCREENSHOT_OUT"
