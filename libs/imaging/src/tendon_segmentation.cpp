@@ -566,10 +566,14 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
 
     // View: a long band of horizontally aligned fibres is longitudinal; a compact bright
     // cross-section without that alignment is transverse.
-    const bool long_shape = lc.found && lc.length_mm >= std::max(8.0, 3.0 * lc.thickness_mm);
+    // A proximal hamstring tendon is at least ~2.5 mm thick (thinner bright bands are fascia) and
+    // clearly brighter than the tissue around it.
+    constexpr double kMinContrast = 0.15;
+    const bool long_shape = lc.found && lc.length_mm >= std::max(8.0, 3.0 * lc.thickness_mm) &&
+                            lc.thickness_mm >= 2.5 && lc.contrast >= kMinContrast;
     double long_score = long_shape ? clamp01((lc.contrast - 0.03) / 0.12) * clamp01(0.4 + lc.alignment) : 0.0;
     const double trans_score =
-        tc.found ? clamp01((tc.contrast - 0.04) / 0.15) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3)) : 0.0;
+        tc.found && tc.contrast >= kMinContrast ? clamp01((tc.contrast - 0.04) / 0.15) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3)) : 0.0;
     seg.features = {{"long_found", lc.found},          {"long_length_mm", lc.length_mm},
                     {"long_thickness_mm", lc.thickness_mm}, {"long_contrast", lc.contrast},
                     {"long_alignment", lc.alignment},       {"long_coherence", lc.coherence},
