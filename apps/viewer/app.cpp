@@ -8,8 +8,8 @@
 #include "tendo/imaging/image_io.hpp"
 
 #define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
 #include <GL/gl.h>
+#include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
@@ -71,8 +71,12 @@ Tool tool_from_name(const std::string& name) {
     return Tool::pan;
 }
 
-bool ctrl() { return ImGui::GetIO().KeyCtrl; }
-bool pressed(int key) { return ImGui::IsKeyPressed(key, false); }
+bool ctrl() {
+    return ImGui::GetIO().KeyCtrl;
+}
+bool pressed(int key) {
+    return ImGui::IsKeyPressed(key, false);
+}
 
 void select_relative(ViewerState& state, int step) {
     if (state.entries.empty())
@@ -109,7 +113,8 @@ void handle_shortcuts(ViewerState& state, ImVec2 canvas_size) {
         state.compare_mode = !state.compare_mode;
     if (pressed(GLFW_KEY_H)) {
         const Overlays& o = state.overlays;
-        const bool any = o.outline || o.centreline || o.max_line || o.bone || o.doppler_box || o.vessels || o.regions;
+        const bool any =
+            o.outline || o.centreline || o.max_line || o.bone || o.doppler_box || o.vessels || o.regions;
         state.overlays = any ? Overlays{false, false, false, false, false, false, false} : Overlays{};
     }
     if (pressed(GLFW_KEY_R)) {
@@ -204,8 +209,9 @@ void status_bar(ViewerState& state) {
     for (const auto& entry : state.entries)
         busy_entries += entry->busy() ? 1 : 0;
     if (work > 0 || busy_entries > 0)
-        ImGui::Text("%c working: %d scan%s loading or analysing", "|/-\\"[static_cast<int>(ImGui::GetTime() * 8.0) & 3],
-                    busy_entries, busy_entries == 1 ? "" : "s");
+        ImGui::Text("%c working: %d scan%s loading or analysing",
+                    "|/-\\"[static_cast<int>(ImGui::GetTime() * 8.0) & 3], busy_entries,
+                    busy_entries == 1 ? "" : "s");
     else
         ImGui::TextDisabled("ready  (F1: shortcuts)");
     if (!state.status.empty()) {
@@ -230,7 +236,8 @@ void draw_full(ViewerState& state) {
     ImGui::EndChild();
     ImGui::SameLine();
     const float right_width = 400 * scale;
-    const float centre_width = ImGui::GetContentRegionAvail().x - right_width - ImGui::GetStyle().ItemSpacing.x;
+    const float centre_width =
+        ImGui::GetContentRegionAvail().x - right_width - ImGui::GetStyle().ItemSpacing.x;
     ImGui::BeginChild("centre", ImVec2(centre_width, height), false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     ImVec2 canvas = ImGui::GetContentRegionAvail();
@@ -388,7 +395,8 @@ int run_viewer(const ViewerOptions& options) {
             open_path(state, path);
         if (!options.compare.empty() && first_count > 0) {
             state.compare_ids.push_back(0);
-            for (int id = first_count; id < static_cast<int>(state.entries.size()) && state.compare_ids.size() < 3; ++id)
+            for (int id = first_count;
+                 id < static_cast<int>(state.entries.size()) && state.compare_ids.size() < 3; ++id)
                 state.compare_ids.push_back(id);
             state.compare_mode = true;
         }
@@ -446,7 +454,8 @@ int run_viewer(const ViewerOptions& options) {
                 const double waited =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
                 if (waited > options.timeout_s) {
-                    std::cerr << "tendo-viewer: scans not ready after " << options.timeout_s << " s; no screenshot\n";
+                    std::cerr << "tendo-viewer: scans not ready after " << options.timeout_s
+                              << " s; no screenshot\n";
                     exit_code = 1;
                     break;
                 }

@@ -62,8 +62,8 @@ void draw_open_dialog(ViewerState& state) {
     ImGui::TextWrapped("Open a file, or a folder (searched recursively for DICOM and images). Type a path "
                        "and press Enter, or browse below.");
     ImGui::SetNextItemWidth(-80 * scale);
-    const bool entered = ImGui::InputText("##path", dialog.path, sizeof dialog.path,
-                                          ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool entered =
+        ImGui::InputText("##path", dialog.path, sizeof dialog.path, ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
     const bool open_clicked = ImGui::Button("Open", ImVec2(-1, 0));
     if (entered || open_clicked) {

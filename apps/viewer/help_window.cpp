@@ -54,12 +54,14 @@ void draw_help_window(ViewerState& state) {
     ImGui::Separator();
     ImGui::TextUnformatted("Overlays (analysed frame only)");
     ImGui::BulletText("yellow: tendon outline (the mask), circle at the bony insertion");
-    ImGui::BulletText("cyan: centreline; magenta: maximum thickness; orange: thickness at the reference distance");
+    ImGui::BulletText(
+        "cyan: centreline; magenta: maximum thickness; orange: thickness at the reference distance");
     ImGui::BulletText("blue line: bone surface; amber box: Doppler box; green boxes: regions");
     ImGui::BulletText("red boxes: vessels in the tendon; blue boxes: vessels around it (within 2 mm)");
     ImGui::Separator();
-    ImGui::TextWrapped("Corrections are stored beside the scan in <file>.tendo.json and used by tendo score; the "
-                       "DICOM file is never modified. See docs/viewer.md.");
+    ImGui::TextWrapped(
+        "Corrections are stored beside the scan in <file>.tendo.json and used by tendo score; the "
+        "DICOM file is never modified. See docs/viewer.md.");
     ImGui::End();
 }
 

@@ -40,8 +40,8 @@ ImVec2 centre_of(const Canvas& canvas, cv::Point point) {
     return canvas.to_screen({point.x + 0.5, point.y + 0.5});
 }
 
-void polyline(ImDrawList* draw, const Canvas& canvas, const std::vector<cv::Point>& points, ImU32 colour, bool closed,
-              float thickness) {
+void polyline(ImDrawList* draw, const Canvas& canvas, const std::vector<cv::Point>& points, ImU32 colour,
+              bool closed, float thickness) {
     if (points.size() < 2)
         return;
     std::vector<ImVec2> screen;
@@ -53,9 +53,10 @@ void polyline(ImDrawList* draw, const Canvas& canvas, const std::vector<cv::Poin
 }
 
 void rect(ImDrawList* draw, const Canvas& canvas, cv::Rect box, ImU32 colour, float thickness) {
-    draw->AddRect(canvas.to_screen({static_cast<double>(box.x), static_cast<double>(box.y)}),
-                  canvas.to_screen({static_cast<double>(box.x + box.width), static_cast<double>(box.y + box.height)}),
-                  colour, 0.0f, 0, thickness);
+    draw->AddRect(
+        canvas.to_screen({static_cast<double>(box.x), static_cast<double>(box.y)}),
+        canvas.to_screen({static_cast<double>(box.x + box.width), static_cast<double>(box.y + box.height)}),
+        colour, 0.0f, 0, thickness);
 }
 
 void thickness_line(ImDrawList* draw, const Canvas& canvas, const scoring::ThicknessLine& line, ImU32 colour,
@@ -68,8 +69,10 @@ void thickness_line(ImDrawList* draw, const Canvas& canvas, const scoring::Thick
     const float dy = b.y - a.y;
     const float length = std::max(1e-3f, std::hypot(dx, dy));
     const ImVec2 normal(-dy / length * tick, dx / length * tick);
-    draw->AddLine(ImVec2(a.x - normal.x, a.y - normal.y), ImVec2(a.x + normal.x, a.y + normal.y), colour, thickness);
-    draw->AddLine(ImVec2(b.x - normal.x, b.y - normal.y), ImVec2(b.x + normal.x, b.y + normal.y), colour, thickness);
+    draw->AddLine(ImVec2(a.x - normal.x, a.y - normal.y), ImVec2(a.x + normal.x, a.y + normal.y), colour,
+                  thickness);
+    draw->AddLine(ImVec2(b.x - normal.x, b.y - normal.y), ImVec2(b.x + normal.x, b.y + normal.y), colour,
+                  thickness);
     char label[32];
     std::snprintf(label, sizeof label, "%.1f mm", line.length_mm);
     const ImVec2 at(std::max(a.x, b.x) + 6.0f, (a.y + b.y) * 0.5f - ImGui::GetFontSize() * 0.5f);
@@ -122,7 +125,8 @@ cv::Mat apply_window_level(const cv::Mat& pixels, float window, float level) {
             auto* o = out.ptr<cv::Vec3b>(row);
             for (int col = 0; col < pixels.cols; ++col) {
                 const cv::Vec3b p = in[col];
-                const int chroma = std::max({std::abs(p[0] - p[1]), std::abs(p[0] - p[2]), std::abs(p[1] - p[2])});
+                const int chroma =
+                    std::max({std::abs(p[0] - p[1]), std::abs(p[0] - p[2]), std::abs(p[1] - p[2])});
                 if (chroma > kColourChromaThreshold)
                     o[col] = p;
             }
@@ -135,8 +139,8 @@ void ensure_uploaded(Entry& entry, float window, float level) {
     const cv::Mat* frame = shown_frame(entry);
     if (!frame)
         return;
-    if (entry.uploaded_frame == entry.frame && entry.uploaded_window == window && entry.uploaded_level == level &&
-        !entry.frame_texture.empty())
+    if (entry.uploaded_frame == entry.frame && entry.uploaded_window == window &&
+        entry.uploaded_level == level && !entry.frame_texture.empty())
         return;
     entry.frame_texture.upload(apply_window_level(*frame, window, level));
     entry.uploaded_frame = entry.frame;
@@ -144,12 +148,13 @@ void ensure_uploaded(Entry& entry, float window, float level) {
     entry.uploaded_level = level;
 }
 
-void draw_scan(ImDrawList* draw, const Canvas& canvas, Entry& entry, const Overlays& overlays, float ui_scale) {
+void draw_scan(ImDrawList* draw, const Canvas& canvas, Entry& entry, const Overlays& overlays,
+               float ui_scale) {
     if (entry.frame_texture.empty())
         return;
     const ImVec2 top_left = canvas.to_screen({0.0, 0.0});
-    const ImVec2 bottom_right = canvas.to_screen(
-        {static_cast<double>(entry.frame_texture.width()), static_cast<double>(entry.frame_texture.height())});
+    const ImVec2 bottom_right = canvas.to_screen({static_cast<double>(entry.frame_texture.width()),
+                                                  static_cast<double>(entry.frame_texture.height())});
     draw->AddImage(entry.frame_texture.imgui_id(), top_left, bottom_right);
 
     const float thickness = std::max(1.0f, ui_scale);
@@ -202,7 +207,8 @@ void draw_scan(ImDrawList* draw, const Canvas& canvas, Entry& entry, const Overl
     }
     if (overlays.vessels)
         for (const scoring::Vessel& vessel : analysis->vessels)
-            rect(draw, canvas, vessel.bounds, vessel.in_tendon ? kVesselInColour : kVesselAroundColour, thickness);
+            rect(draw, canvas, vessel.bounds, vessel.in_tendon ? kVesselInColour : kVesselAroundColour,
+                 thickness);
 }
 
 } // namespace tendo::viewer

@@ -38,7 +38,8 @@ cv::Mat apply_window_level(const cv::Mat& pixels, float window, float level);
 void ensure_uploaded(Entry& entry, float window, float level);
 
 /// Draws the uploaded frame and the enabled overlays (on the analysed frame only).
-void draw_scan(ImDrawList* draw, const Canvas& canvas, Entry& entry, const Overlays& overlays, float ui_scale);
+void draw_scan(ImDrawList* draw, const Canvas& canvas, Entry& entry, const Overlays& overlays,
+               float ui_scale);
 
 /// Colour of the tendon outline overlay (also used by the overlay test to find it).
 inline constexpr ImU32 kOutlineColour = IM_COL32(255, 230, 0, 255);

@@ -7,7 +7,8 @@
 
 int main(int argc, char** argv) {
     tendo::viewer::ViewerOptions options;
-    CLI::App app{"tendo-viewer: review, correct and compare ultrasound scans of the proximal hamstring tendon"};
+    CLI::App app{
+        "tendo-viewer: review, correct and compare ultrasound scans of the proximal hamstring tendon"};
     app.add_option("PATH", options.paths, "scans or folders to open");
     app.add_option("--compare", options.compare, "visits to compare with the first PATH (two more at most)")
         ->expected(1, 2);
@@ -21,8 +22,9 @@ int main(int argc, char** argv) {
     app.add_option("--height", options.height, "window height in pixels")->check(CLI::Range(240, 8192));
     app.add_option("--layout", options.layout, "full (default) or image (first scan only, 1:1, no panels)")
         ->check(CLI::IsMember({"full", "image"}));
-    app.add_option("--overlays", options.overlays,
-                   "overlays to show: comma list of outline,centreline,max,bone,doppler,vessels,regions; all; none");
+    app.add_option(
+        "--overlays", options.overlays,
+        "overlays to show: comma list of outline,centreline,max,bone,doppler,vessels,regions; all; none");
     app.add_option("--tool", options.tool, "tool active at start")
         ->check(CLI::IsMember({"pan", "caliper", "ellipse", "polygon", "paint", "erase", "outline"}));
     app.add_option("--timeout", options.timeout_s, "screenshot: seconds to wait for the analysis")

@@ -29,15 +29,17 @@ bool looks_like_scan(const std::filesystem::path& path) {
     return looks_like_dicom(path);
 }
 
-std::string describe(const std::exception& error) { return error.what(); }
+std::string describe(const std::exception& error) {
+    return error.what();
+}
 
 cv::Mat make_thumbnail(const cv::Mat& pixels) {
     if (pixels.empty())
         return {};
     const double scale = static_cast<double>(kThumbnailWidthPx) / pixels.cols;
     cv::Mat small;
-    cv::resize(pixels, small, cv::Size(kThumbnailWidthPx, std::max(1, static_cast<int>(pixels.rows * scale))), 0, 0,
-               cv::INTER_AREA);
+    cv::resize(pixels, small, cv::Size(kThumbnailWidthPx, std::max(1, static_cast<int>(pixels.rows * scale))),
+               0, 0, cv::INTER_AREA);
     return small;
 }
 
@@ -59,9 +61,9 @@ void save_corrections(Entry& entry) {
     try {
         scoring::write_sidecar(entry.path, corrections);
         entry.correction.error.clear();
-        entry.correction.saved_note = corrections.edits.empty()
-                                          ? "no corrections (sidecar removed)"
-                                          : "saved to " + scoring::sidecar_path(entry.path).filename().string();
+        entry.correction.saved_note =
+            corrections.edits.empty() ? "no corrections (sidecar removed)"
+                                      : "saved to " + scoring::sidecar_path(entry.path).filename().string();
     } catch (const Error& error) {
         entry.correction.error = error.what();
     }
@@ -110,9 +112,10 @@ void on_analysis(ViewerState& state, Entry& entry) {
     const scoring::Corrections stored = *entry.stored_corrections;
     entry.stored_corrections.reset();
     if (stored.frame != entry.analysis->frame.index) {
-        entry.sidecar_error = scoring::sidecar_path(entry.path).string() + ": corrections were made on frame " +
-                              std::to_string(stored.frame) + " but the analysis uses frame " +
-                              std::to_string(entry.analysis->frame.index) + "; not applied";
+        entry.sidecar_error = scoring::sidecar_path(entry.path).string() +
+                              ": corrections were made on frame " + std::to_string(stored.frame) +
+                              " but the analysis uses frame " + std::to_string(entry.analysis->frame.index) +
+                              "; not applied";
         return;
     }
     entry.correction.edits = stored.edits;
@@ -279,7 +282,8 @@ void request_frames(ViewerState& state, Entry& entry, int ahead) {
     std::vector<int> wanted;
     for (int step = 0; step <= ahead && step < count; ++step) {
         const int index = (entry.frame + step) % count;
-        if (!entry.frames.count(index) && !entry.requested_frames.count(index) && !entry.frame_errors.count(index))
+        if (!entry.frames.count(index) && !entry.requested_frames.count(index) &&
+            !entry.frame_errors.count(index))
             wanted.push_back(index);
     }
     // Forget frames far from the shown one (a long cine never sits whole in memory).

@@ -70,7 +70,8 @@ struct Correction {
     std::vector<scoring::MaskEdit> redo;
     /// Increments with every change of `edits`; a re-measure result of an older generation is dropped.
     int generation = 0;
-    /// The analysis re-measured from the edited mask (matches `edits` when `measured_generation == generation`).
+    /// The analysis re-measured from the edited mask (matches `edits` when `measured_generation ==
+    /// generation`).
     std::shared_ptr<const scoring::ScanAnalysis> measured;
     int measured_generation = -1;
     std::string error;

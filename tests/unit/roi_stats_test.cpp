@@ -25,7 +25,8 @@ cv::Mat column_ramp(int rows, int cols) {
 TEST(RoiStats, RectanglePolygonCountsPixelCentresInside) {
     const cv::Mat grey = column_ramp(50, 60);
     // Covers the pixel centres of cols 10..19 and rows 5..14: 100 pixels.
-    const RoiStats stats = polygon_stats(grey, {{10.0, 5.0}, {20.0, 5.0}, {20.0, 15.0}, {10.0, 15.0}}, Spacing{0.1, 0.2});
+    const RoiStats stats =
+        polygon_stats(grey, {{10.0, 5.0}, {20.0, 5.0}, {20.0, 15.0}, {10.0, 15.0}}, Spacing{0.1, 0.2});
     EXPECT_EQ(stats.pixel_count, 100);
     ASSERT_TRUE(stats.mean.has_value());
     EXPECT_DOUBLE_EQ(*stats.mean, 14.5);
@@ -38,7 +39,8 @@ TEST(RoiStats, RectanglePolygonCountsPixelCentresInside) {
 TEST(RoiStats, ConcavePolygonExcludesItsNotch) {
     const cv::Mat grey(40, 40, CV_8UC1, cv::Scalar(100));
     // A 20x20 square (400 pixels) with a 10x10 notch cut from the middle of its top edge.
-    const std::vector<cv::Point2d> u = {{0, 0}, {5, 0}, {5, 10}, {15, 10}, {15, 0}, {20, 0}, {20, 20}, {0, 20}};
+    const std::vector<cv::Point2d> u = {{0, 0},  {5, 0},  {5, 10},  {15, 10},
+                                        {15, 0}, {20, 0}, {20, 20}, {0, 20}};
     const RoiStats stats = polygon_stats(grey, u, std::nullopt);
     EXPECT_EQ(stats.pixel_count, 400 - 100);
     EXPECT_FALSE(stats.area_mm2.has_value());

@@ -57,7 +57,8 @@ TEST(Sidecar, MalformedFileIsAnErrorNamingIt) {
         read_sidecar(scan);
         FAIL() << "expected tendo::Error";
     } catch (const tendo::Error& error) {
-        EXPECT_NE(std::string(error.what()).find("malformed.dcm.tendo.json: "), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find("malformed.dcm.tendo.json: "), std::string::npos)
+            << error.what();
     }
     std::ofstream(sidecar_path(scan)) << R"({"format": "tendo-corrections", "version": 99})";
     EXPECT_THROW(read_sidecar(scan), tendo::Error);
@@ -93,7 +94,8 @@ TEST(Sidecar, PaintAndEraseStrokesChangeOnlyPixelsWithinTheRadius) {
     EXPECT_EQ(erased.at<unsigned char>(40, 10), 255);
     EXPECT_EQ(cv::countNonZero(mask), 2000) << "the input must not change";
     // A single-point paint is a disc: 29 pixel centres within 3 px of a pixel centre.
-    const cv::Mat painted = apply_edits(cv::Mat::zeros(20, 20, CV_8UC1), {{MaskEdit::Kind::paint, 3.0, {{10.5, 10.5}}}});
+    const cv::Mat painted =
+        apply_edits(cv::Mat::zeros(20, 20, CV_8UC1), {{MaskEdit::Kind::paint, 3.0, {{10.5, 10.5}}}});
     EXPECT_EQ(cv::countNonZero(painted), 29);
 }
 
@@ -102,7 +104,8 @@ TEST(Sidecar, OutlineThroughControlPointsGivesTheMaskBack) {
     cv::Mat(band(120, 160, 50, 69)).colRange(30, 130).copyTo(mask.colRange(30, 130));
     const auto points = outline_control_points(mask);
     ASSERT_GE(points.size(), 4u);
-    const cv::Mat rebuilt = apply_edits(cv::Mat::zeros(mask.size(), CV_8UC1), {{MaskEdit::Kind::outline, 0.0, points}});
+    const cv::Mat rebuilt =
+        apply_edits(cv::Mat::zeros(mask.size(), CV_8UC1), {{MaskEdit::Kind::outline, 0.0, points}});
     cv::Mat difference;
     cv::bitwise_xor(mask, rebuilt, difference);
     EXPECT_EQ(cv::countNonZero(difference), 0);
@@ -117,8 +120,9 @@ TEST(Sidecar, OutlineThroughControlPointsGivesTheMaskBack) {
 
 TEST(Sidecar, OutlineAlongPixelEdgesCoversExactlyThePixelsInside) {
     // Corners on pixel edges: columns 10..49 and rows 20..29, nothing more.
-    const cv::Mat mask = apply_edits(cv::Mat::zeros(60, 80, CV_8UC1),
-                                     {{MaskEdit::Kind::outline, 0.0, {{10, 20}, {50, 20}, {50, 30}, {10, 30}}}});
+    const cv::Mat mask =
+        apply_edits(cv::Mat::zeros(60, 80, CV_8UC1),
+                    {{MaskEdit::Kind::outline, 0.0, {{10, 20}, {50, 20}, {50, 30}, {10, 30}}}});
     EXPECT_EQ(cv::countNonZero(mask), 40 * 10);
     EXPECT_EQ(cv::countNonZero(mask.rowRange(20, 30).colRange(10, 50)), 400);
 }

@@ -29,7 +29,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool have_xvfb() { return std::system("command -v xvfb-run > /dev/null 2>&1") == 0; }
+bool have_xvfb() {
+    return std::system("command -v xvfb-run > /dev/null 2>&1") == 0;
+}
 
 fs::path work_dir() {
     static const fs::path dir = [] {
@@ -43,13 +45,15 @@ fs::path work_dir() {
 /// Runs tendo-viewer under xvfb-run; returns its exit code. Output goes to `<name>.log`.
 int run_viewer(const std::string& arguments, const std::string& name) {
     const fs::path log = work_dir() / (name + ".log");
-    const std::string command = "xvfb-run -a -s '-screen 0 1920x1200x24' '" + std::string(TENDO_VIEWER_EXE) + "' " +
-                                arguments + " > '" + log.string() + "' 2>&1";
+    const std::string command = "xvfb-run -a -s '-screen 0 1920x1200x24' '" + std::string(TENDO_VIEWER_EXE) +
+                                "' " + arguments + " > '" + log.string() + "' 2>&1";
     const int status = std::system(command.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+std::string quoted(const fs::path& path) {
+    return "'" + path.string() + "'";
+}
 
 /// A phantom scan written as DICOM; cached per name for the whole run.
 fs::path phantom(const std::string& name, tendo::phantom::CaseSpec spec, std::uint64_t seed) {
@@ -78,7 +82,9 @@ fs::path doppler_scan() {
     return phantom("doppler", spec, 11);
 }
 
-fs::path bmode_scan() { return phantom("bmode", longitudinal(8.0, "20260310"), 12); }
+fs::path bmode_scan() {
+    return phantom("bmode", longitudinal(8.0, "20260310"), 12);
+}
 
 /// Not blank: the screenshot varies (grey spread) and holds many distinct colours.
 void expect_not_blank(const cv::Mat& image, const std::string& what, std::size_t min_colours = 200) {
@@ -160,8 +166,9 @@ TEST_F(Viewer, CompareScreenshotShowsEveryVisit) {
     const cv::Rect centre(300, 80, 740, 420);
     for (int half = 0; half < 2; ++half) {
         cv::Mat grey;
-        cv::cvtColor(image(cv::Rect(centre.x + half * centre.width / 2, centre.y, centre.width / 2, centre.height)),
-                     grey, cv::COLOR_BGR2GRAY);
+        cv::cvtColor(
+            image(cv::Rect(centre.x + half * centre.width / 2, centre.y, centre.width / 2, centre.height)),
+            grey, cv::COLOR_BGR2GRAY);
         cv::Scalar mean;
         cv::Scalar sd;
         cv::meanStdDev(grey, mean, sd);
@@ -179,7 +186,8 @@ TEST_F(Viewer, OutlineOverlayLiesOnTheMaskBoundary) {
     const fs::path bare = work_dir() / "overlay_none.png";
     const fs::path outlined = work_dir() / "overlay_outline.png";
     ASSERT_EQ(run_viewer(quoted(scan) + " --overlays none" + size + quoted(bare), "overlay_none"), 0);
-    ASSERT_EQ(run_viewer(quoted(scan) + " --overlays outline" + size + quoted(outlined), "overlay_outline"), 0);
+    ASSERT_EQ(run_viewer(quoted(scan) + " --overlays outline" + size + quoted(outlined), "overlay_outline"),
+              0);
     const cv::Mat a = tendo::read_image(bare);
     const cv::Mat b = tendo::read_image(outlined);
     ASSERT_EQ(a.size(), mask.size());
@@ -231,7 +239,9 @@ TEST_F(Viewer, StoredCorrectionIsReMeasured) {
     const double x0 = bounds.x + 2;
     const double x1 = bounds.x + bounds.width - 2;
     const double y0 = bounds.y + 10;
-    corrections.edits = {{tendo::scoring::MaskEdit::Kind::outline, 0.0, {{x0, y0}, {x1, y0}, {x1, y0 + rows}, {x0, y0 + rows}}}};
+    corrections.edits = {{tendo::scoring::MaskEdit::Kind::outline,
+                          0.0,
+                          {{x0, y0}, {x1, y0}, {x1, y0 + rows}, {x0, y0 + rows}}}};
     tendo::scoring::write_sidecar(scan, corrections);
 
     const fs::path shot = work_dir() / "corrected.png";
@@ -246,7 +256,8 @@ TEST_F(Viewer, StoredCorrectionIsReMeasured) {
     // Half a pixel either side: where a cross-section is measured along a slightly tilted normal.
     EXPECT_NEAR(corrected_mm, expected_mm, 0.5 * analysis.spacing_mm->dy_mm + 0.05) << result.dump();
     EXPECT_GT(std::abs(*analysis.result.thickness.max_mm - corrected_mm), 1.0)
-        << "the correction should change the thickness (analysed " << *analysis.result.thickness.max_mm << " mm)";
+        << "the correction should change the thickness (analysed " << *analysis.result.thickness.max_mm
+        << " mm)";
     bool marked = false;
     for (const auto& warning : result["warnings"])
         marked |= warning.get<std::string>().find("by hand") != std::string::npos;
@@ -262,7 +273,9 @@ TEST_F(Viewer, UnreadableFilesAreListedNotFatal) {
     // Every malformed file of tests/data/dicom-bad: each becomes a red entry with its reason, the
     // readable one is shown, and the viewer exits 1 (some inputs failed) instead of crashing.
     const fs::path shot = work_dir() / "bad.png";
-    ASSERT_EQ(run_viewer(quoted(fs::path(TENDO_TEST_DATA) / "dicom-bad") + " --screenshot " + quoted(shot), "bad"), 1);
+    ASSERT_EQ(
+        run_viewer(quoted(fs::path(TENDO_TEST_DATA) / "dicom-bad") + " --screenshot " + quoted(shot), "bad"),
+        1);
     // The one readable scan is grey: only the spread is checked, not the colour count.
     expect_not_blank(tendo::read_image(shot), shot.string(), 0);
     std::ifstream log(work_dir() / "bad.log");

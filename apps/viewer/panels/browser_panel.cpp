@@ -25,8 +25,9 @@ void entry_row(ViewerState& state, Entry& entry) {
     if (!entry.thumbnail.empty() && entry.thumbnail_texture.empty())
         entry.thumbnail_texture.upload(entry.thumbnail);
     const float thumb_w = 48.0f * scale;
-    const float thumb_h = entry.thumbnail.empty() ? thumb_w * 0.75f
-                                                  : thumb_w * entry.thumbnail.rows / std::max(1, entry.thumbnail.cols);
+    const float thumb_h = entry.thumbnail.empty()
+                              ? thumb_w * 0.75f
+                              : thumb_w * entry.thumbnail.rows / std::max(1, entry.thumbnail.cols);
     const std::string status = entry.status_text();
     const ImVec2 row_start = ImGui::GetCursorScreenPos();
     const bool selected = state.current == entry.id;
@@ -66,13 +67,15 @@ void entry_row(ViewerState& state, Entry& entry) {
         ImGui::PopTextWrapPos();
     } else if (entry.load == Stage::done) {
         ImGui::SameLine();
-        bool compared = std::find(state.compare_ids.begin(), state.compare_ids.end(), entry.id) != state.compare_ids.end();
+        bool compared = std::find(state.compare_ids.begin(), state.compare_ids.end(), entry.id) !=
+                        state.compare_ids.end();
         if (ImGui::Checkbox("compare", &compared)) {
             if (compared && state.compare_ids.size() < 3)
                 state.compare_ids.push_back(entry.id);
             else if (!compared)
-                state.compare_ids.erase(std::remove(state.compare_ids.begin(), state.compare_ids.end(), entry.id),
-                                        state.compare_ids.end());
+                state.compare_ids.erase(
+                    std::remove(state.compare_ids.begin(), state.compare_ids.end(), entry.id),
+                    state.compare_ids.end());
         }
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("compare up to three visits side by side (M)");
@@ -121,8 +124,8 @@ void draw_browser_panel(ViewerState& state) {
             continue;
         }
         const std::string patient = entry->info.patient_id.value_or("patient unknown");
-        const std::string side = entry->info.laterality ? (*entry->info.laterality == "L" ? "left" : "right")
-                                                        : "side unknown";
+        const std::string side =
+            entry->info.laterality ? (*entry->info.laterality == "L" ? "left" : "right") : "side unknown";
         const std::string date = entry->info.study_date_iso().value_or("date unknown");
         groups[patient][side][date].push_back(entry->id);
     }

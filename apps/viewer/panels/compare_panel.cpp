@@ -29,7 +29,8 @@ void pane(ViewerState& state, Entry& entry, ImVec2 size) {
     ImGui::Text("%s", describe_visit(entry).c_str());
     ImGui::SameLine();
     if (analysis && analysis->result.thickness.max_mm)
-        ImGui::TextColored(ImVec4(1.0f, 0.45f, 1.0f, 1.0f), "max %.2f mm", *analysis->result.thickness.max_mm);
+        ImGui::TextColored(ImVec4(1.0f, 0.45f, 1.0f, 1.0f), "max %.2f mm",
+                           *analysis->result.thickness.max_mm);
     else if (entry.analysis_stage == Stage::done)
         ImGui::TextDisabled("no thickness");
     else
@@ -41,7 +42,8 @@ void pane(ViewerState& state, Entry& entry, ImVec2 size) {
     const cv::Size image(entry.info.cols, entry.info.rows);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     ImGui::PushID(entry.id);
-    ImGui::InvisibleButton("pane", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonMiddle);
+    ImGui::InvisibleButton("pane", size,
+                           ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonMiddle);
     ImGui::PopID();
     const bool hovered = ImGui::IsItemHovered();
     Canvas canvas{origin, size, pane_transform(state.compare_view, size, image)};
@@ -65,7 +67,8 @@ void pane(ViewerState& state, Entry& entry, ImVec2 size) {
         view.centre_v = static_cast<float>(v - (v - view.centre_v) * keep);
         view.zoom_over_fit = zoom;
     }
-    if (hovered && (ImGui::IsMouseDragging(ImGuiMouseButton_Left) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle)) &&
+    if (hovered &&
+        (ImGui::IsMouseDragging(ImGuiMouseButton_Left) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle)) &&
         image.width > 0) {
         view.centre_u -= io.MouseDelta.x / (canvas.transform.zoom * image.width);
         view.centre_v -= io.MouseDelta.y / (canvas.transform.zoom * image.height);
@@ -93,7 +96,8 @@ void draw_compare_panel(ViewerState& state) {
         state.compare_view = CompareView{};
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("zoom and pan are shared by every pane (wheel, drag); double-click a pane to select it");
+    ImGui::TextDisabled(
+        "zoom and pan are shared by every pane (wheel, drag); double-click a pane to select it");
     const ImVec2 available = ImGui::GetContentRegionAvail();
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float width = (available.x - spacing * static_cast<float>(visits.size() - 1)) / visits.size();

@@ -45,7 +45,9 @@ void ellipse(ImDrawList* draw, ImVec2 centre, float rx, float ry, ImU32 colour, 
     draw->AddPolyline(points, kSegments, colour, ImDrawFlags_Closed, thickness);
 }
 
-bool editing_tool(Tool tool) { return tool == Tool::paint || tool == Tool::erase || tool == Tool::outline; }
+bool editing_tool(Tool tool) {
+    return tool == Tool::paint || tool == Tool::erase || tool == Tool::outline;
+}
 
 void toolbar(ViewerState& state, Entry* entry, ImVec2 canvas_size) {
     for (const ToolButton& button : kTools) {
@@ -132,7 +134,8 @@ void readout(const Entry& entry, cv::Point2d image) {
         // Depth is measured from the top of the calibrating region (the transducer face) when known.
         int x0 = 0;
         int y0 = 0;
-        if (entry.info.calibration.region_index && *entry.info.calibration.region_index < entry.info.regions.size()) {
+        if (entry.info.calibration.region_index &&
+            *entry.info.calibration.region_index < entry.info.regions.size()) {
             const UltrasoundRegion& region = entry.info.regions[*entry.info.calibration.region_index];
             x0 = region.x0;
             y0 = region.y0;
@@ -147,7 +150,8 @@ void readout(const Entry& entry, cv::Point2d image) {
     } else {
         const cv::Vec3b bgr = frame->at<cv::Vec3b>(row, col);
         const int grey = static_cast<int>(std::lround(0.299 * bgr[2] + 0.587 * bgr[1] + 0.114 * bgr[0]));
-        std::snprintf(text + length, sizeof text - length, "  grey %d  RGB %d %d %d", grey, bgr[2], bgr[1], bgr[0]);
+        std::snprintf(text + length, sizeof text - length, "  grey %d  RGB %d %d %d", grey, bgr[2], bgr[1],
+                      bgr[0]);
     }
     ImGui::TextUnformatted(text);
 }
@@ -164,7 +168,8 @@ void draw_tools(ImDrawList* draw, const Canvas& canvas, const ViewerState& state
         if (caliper.length_mm)
             std::snprintf(label, sizeof label, "%.2f mm", *caliper.length_mm);
         else
-            std::snprintf(label, sizeof label, "%.1f px", std::hypot(caliper.b.x - caliper.a.x, caliper.b.y - caliper.a.y));
+            std::snprintf(label, sizeof label, "%.1f px",
+                          std::hypot(caliper.b.x - caliper.a.x, caliper.b.y - caliper.a.y));
         draw->AddText(ImVec2(b.x + 6, b.y), kToolColour, label);
     }
     for (std::size_t i = 0; i < entry.rois.size(); ++i) {
@@ -242,7 +247,8 @@ void handle_gestures(ViewerState& state, Entry& entry, const Canvas& canvas, boo
                         std::abs(b.y - a.y) * 0.5f, kToolColour, thickness);
             if (released || !held) {
                 gesture.dragging = false;
-                if (std::hypot(gesture.current.x - gesture.start.x, gesture.current.y - gesture.start.y) >= 1.0) {
+                if (std::hypot(gesture.current.x - gesture.start.x, gesture.current.y - gesture.start.y) >=
+                    1.0) {
                     if (state.tool == Tool::caliper) {
                         entry.calipers.push_back({gesture.start, gesture.current,
                                                   scoring::caliper_mm(gesture.start, gesture.current,
@@ -316,7 +322,8 @@ void handle_gestures(ViewerState& state, Entry& entry, const Canvas& canvas, boo
             if (released || !held) {
                 gesture.dragging = false;
                 scoring::MaskEdit edit;
-                edit.kind = state.tool == Tool::paint ? scoring::MaskEdit::Kind::paint : scoring::MaskEdit::Kind::erase;
+                edit.kind = state.tool == Tool::paint ? scoring::MaskEdit::Kind::paint
+                                                      : scoring::MaskEdit::Kind::erase;
                 edit.radius_px = state.brush_radius_px;
                 edit.points = gesture.points;
                 gesture.points.clear();
@@ -331,7 +338,8 @@ void handle_gestures(ViewerState& state, Entry& entry, const Canvas& canvas, boo
         std::shared_ptr<const scoring::ScanAnalysis> shown = entry.shown_analysis_ptr();
         if (gesture.handle < 0 && gesture.handles_source != shown) {
             const cv::Mat& mask = shown->segmentation.mask;
-            gesture.handles = mask.empty() ? std::vector<cv::Point2d>{} : scoring::outline_control_points(mask, 2.0);
+            gesture.handles =
+                mask.empty() ? std::vector<cv::Point2d>{} : scoring::outline_control_points(mask, 2.0);
             gesture.handles_source = shown;
         }
         const float grab = 7.0f * state.ui_scale;
@@ -361,11 +369,12 @@ void handle_gestures(ViewerState& state, Entry& entry, const Canvas& canvas, boo
         for (const cv::Point2d& handle : gesture.handles)
             points.push_back(canvas.to_screen(handle));
         if (points.size() >= 2)
-            draw->AddPolyline(points.data(), static_cast<int>(points.size()), kHandleColour, ImDrawFlags_Closed,
-                              thickness);
+            draw->AddPolyline(points.data(), static_cast<int>(points.size()), kHandleColour,
+                              ImDrawFlags_Closed, thickness);
         for (std::size_t i = 0; i < points.size(); ++i) {
             const bool hot = static_cast<int>(i) == nearest || static_cast<int>(i) == gesture.handle;
-            draw->AddCircleFilled(points[i], (hot ? 5.0f : 3.5f) * state.ui_scale, hot ? IM_COL32_WHITE : kHandleColour);
+            draw->AddCircleFilled(points[i], (hot ? 5.0f : 3.5f) * state.ui_scale,
+                                  hot ? IM_COL32_WHITE : kHandleColour);
         }
         break;
     }
@@ -398,7 +407,8 @@ void cine_bar(ViewerState& state, Entry& entry) {
     if (ImGui::SliderInt("##frame", &entry.frame, 0, frames - 1, "frame %d"))
         entry.user_moved_frame = true;
     ImGui::SameLine();
-    ImGui::Text("of %d  %.1f fps%s", frames, 1000.0 / frame_time_ms, entry.info.frame_time_ms ? "" : " (assumed)");
+    ImGui::Text("of %d  %.1f fps%s", frames, 1000.0 / frame_time_ms,
+                entry.info.frame_time_ms ? "" : " (assumed)");
     if (entry.analysis) {
         ImGui::SameLine();
         if (ImGui::SmallButton("analysed frame")) {
@@ -418,7 +428,8 @@ void cine_bar(ViewerState& state, Entry& entry) {
             } else if (entry.frames.count(wrapped)) {
                 entry.frame = wrapped;
                 entry.user_moved_frame = true;
-                state.cine.next_frame_time_s = std::max(state.cine.next_frame_time_s + frame_time_ms / 1000.0, now);
+                state.cine.next_frame_time_s =
+                    std::max(state.cine.next_frame_time_s + frame_time_ms / 1000.0, now);
             }
         }
     }
@@ -458,7 +469,8 @@ void draw_image_view_panel(ViewerState& state) {
     const bool hovered = ImGui::IsItemHovered();
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->PushClipRect(origin, ImVec2(origin.x + canvas_size.x, origin.y + canvas_size.y), true);
-    draw->AddRectFilled(origin, ImVec2(origin.x + canvas_size.x, origin.y + canvas_size.y), IM_COL32(0, 0, 0, 255));
+    draw->AddRectFilled(origin, ImVec2(origin.x + canvas_size.x, origin.y + canvas_size.y),
+                        IM_COL32(0, 0, 0, 255));
     Canvas canvas{origin, canvas_size, state.view};
     draw_scan(draw, canvas, *entry, state.overlays, scale);
     draw_tools(draw, canvas, state, *entry);

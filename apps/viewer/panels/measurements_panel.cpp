@@ -24,10 +24,13 @@ std::string format(const std::optional<double>& value, const char* pattern) {
     return text;
 }
 
-std::string format(const std::optional<int>& value) { return value ? std::to_string(*value) : "unknown"; }
+std::string format(const std::optional<int>& value) {
+    return value ? std::to_string(*value) : "unknown";
+}
 
 /// One row: name, value, unit, and the original value when a correction changed it.
-void row(const char* name, const std::string& value, const char* unit, const std::string* original = nullptr) {
+void row(const char* name, const std::string& value, const char* unit,
+         const std::string* original = nullptr) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(name);
@@ -49,7 +52,8 @@ void result_table(const scoring::ScanResult& result, const scoring::ScanResult* 
         return;
     const float character = ImGui::CalcTextSize("0").x;
     ImGui::TableSetupColumn("quantity", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn(corrected ? "corrected" : "value", ImGuiTableColumnFlags_WidthFixed, 9 * character);
+    ImGui::TableSetupColumn(corrected ? "corrected" : "value", ImGuiTableColumnFlags_WidthFixed,
+                            9 * character);
     ImGui::TableSetupColumn("unit", ImGuiTableColumnFlags_WidthFixed, 10 * character);
     ImGui::TableSetupColumn(corrected ? "analysed" : "", ImGuiTableColumnFlags_WidthFixed, 9 * character);
     ImGui::TableHeadersRow();
@@ -72,23 +76,39 @@ void result_table(const scoring::ScanResult& result, const scoring::ScanResult* 
         }
     };
     using R = scoring::ScanResult;
-    show("thickness max", [](const R& r) { return r.thickness.max_mm; }, "%.2f", "mm");
-    show("thickness mean", [](const R& r) { return r.thickness.mean_mm; }, "%.2f", "mm");
-    show("thickness at reference", [](const R& r) { return r.thickness.at_reference_mm; }, "%.2f", "mm");
-    show("thickness cine median", [](const R& r) { return r.thickness.cine_median_mm; }, "%.2f", "mm");
-    show("cross-section area", [](const R& r) { return r.csa_mm2; }, "%.1f", "mm2");
-    show("tendon area", [](const R& r) { return r.tendon_area_mm2; }, "%.1f", "mm2");
-    show("echogenicity mean", [](const R& r) { return r.echogenicity.mean; }, "%.1f", "grey 0-255");
-    show("echogenicity sd", [](const R& r) { return r.echogenicity.sd; }, "%.1f", "grey 0-255");
-    show("echogenicity normalised", [](const R& r) { return r.echogenicity.normalized; }, "%.2f", "ratio");
-    show("hypoechoic fraction", [](const R& r) { return r.echogenicity.hypoechoic_fraction; }, "%.3f", "0-1");
-    show("fibre coherence", [](const R& r) { return r.echogenicity.coherence; }, "%.2f", "0-1");
+    show(
+        "thickness max", [](const R& r) { return r.thickness.max_mm; }, "%.2f", "mm");
+    show(
+        "thickness mean", [](const R& r) { return r.thickness.mean_mm; }, "%.2f", "mm");
+    show(
+        "thickness at reference", [](const R& r) { return r.thickness.at_reference_mm; }, "%.2f", "mm");
+    show(
+        "thickness cine median", [](const R& r) { return r.thickness.cine_median_mm; }, "%.2f", "mm");
+    show(
+        "cross-section area", [](const R& r) { return r.csa_mm2; }, "%.1f", "mm2");
+    show(
+        "tendon area", [](const R& r) { return r.tendon_area_mm2; }, "%.1f", "mm2");
+    show(
+        "echogenicity mean", [](const R& r) { return r.echogenicity.mean; }, "%.1f", "grey 0-255");
+    show(
+        "echogenicity sd", [](const R& r) { return r.echogenicity.sd; }, "%.1f", "grey 0-255");
+    show(
+        "echogenicity normalised", [](const R& r) { return r.echogenicity.normalized; }, "%.2f", "ratio");
+    show(
+        "hypoechoic fraction", [](const R& r) { return r.echogenicity.hypoechoic_fraction; }, "%.3f", "0-1");
+    show(
+        "fibre coherence", [](const R& r) { return r.echogenicity.coherence; }, "%.2f", "0-1");
     row("Doppler", result.neovascularity.doppler ? "yes" : "no", "");
-    show("vascular fraction", [](const R& r) { return r.neovascularity.vascular_fraction; }, "%.3f", "0-1");
-    show_int("vessels counted", [](const R& r) { return r.neovascularity.vessel_count; }, "");
-    show_int("vessels in tendon", [](const R& r) { return r.neovascularity.vessels_in_tendon; }, "");
-    show_int("Ohberg grade", [](const R& r) { return r.neovascularity.ohberg_grade; }, "0-4");
-    show("confidence", [](const R& r) { return std::optional<double>(r.confidence); }, "%.2f", "0-1");
+    show(
+        "vascular fraction", [](const R& r) { return r.neovascularity.vascular_fraction; }, "%.3f", "0-1");
+    show_int(
+        "vessels counted", [](const R& r) { return r.neovascularity.vessel_count; }, "");
+    show_int(
+        "vessels in tendon", [](const R& r) { return r.neovascularity.vessels_in_tendon; }, "");
+    show_int(
+        "Ohberg grade", [](const R& r) { return r.neovascularity.ohberg_grade; }, "0-4");
+    show(
+        "confidence", [](const R& r) { return std::optional<double>(r.confidence); }, "%.2f", "0-1");
     ImGui::EndTable();
 }
 
@@ -105,11 +125,13 @@ void profile_plot(const scoring::ScanResult& result, float scale) {
         top = std::max(top, static_cast<float>(thickness));
     }
     char overlay[96];
-    std::snprintf(overlay, sizeof overlay, "0 - %.1f mm along the centreline, max %.2f mm", profile.back().first, top);
-    ImGui::PlotLines("##profile", values.data(), static_cast<int>(values.size()), 0, overlay, 0.0f, top * 1.15f,
-                     ImVec2(ImGui::GetContentRegionAvail().x, 90 * scale));
+    std::snprintf(overlay, sizeof overlay, "0 - %.1f mm along the centreline, max %.2f mm",
+                  profile.back().first, top);
+    ImGui::PlotLines("##profile", values.data(), static_cast<int>(values.size()), 0, overlay, 0.0f,
+                     top * 1.15f, ImVec2(ImGui::GetContentRegionAvail().x, 90 * scale));
     if (ImGui::IsItemHovered()) {
-        const float fraction = (ImGui::GetIO().MousePos.x - ImGui::GetItemRectMin().x) / ImGui::GetItemRectSize().x;
+        const float fraction =
+            (ImGui::GetIO().MousePos.x - ImGui::GetItemRectMin().x) / ImGui::GetItemRectSize().x;
         const std::size_t index =
             std::min(profile.size() - 1, static_cast<std::size_t>(std::max(0.0f, fraction) * profile.size()));
         ImGui::SetTooltip("%.1f mm along: %.2f mm thick", profile[index].first, profile[index].second);
@@ -121,8 +143,9 @@ void identity(const Entry& entry, const scoring::ScanAnalysis* analysis) {
     ImGui::TextWrapped("%s", entry.path.filename().string().c_str());
     ImGui::Text("patient %s  side %s  date %s", info.patient_id.value_or("?").c_str(),
                 info.laterality.value_or("?").c_str(), info.study_date_iso().value_or("?").c_str());
-    ImGui::Text("%s %s  %dx%d  %d frame%s", info.manufacturer.value_or("").c_str(), info.model.value_or("").c_str(),
-                info.cols, info.rows, info.frames, info.frames == 1 ? "" : "s");
+    ImGui::Text("%s %s  %dx%d  %d frame%s", info.manufacturer.value_or("").c_str(),
+                info.model.value_or("").c_str(), info.cols, info.rows, info.frames,
+                info.frames == 1 ? "" : "s");
     if (const auto& spacing = info.calibration.spacing_mm)
         ImGui::Text("spacing dx %.4f  dy %.4f mm (%s)", spacing->dx_mm, spacing->dy_mm,
                     std::string(to_string(info.calibration.source)).c_str());
@@ -244,7 +267,8 @@ void draw_measurements_panel(ViewerState& state) {
         const bool corrected = analysis != entry->analysis.get();
         if (corrected)
             ImGui::TextColored(ImVec4(0.5f, 0.9f, 1.0f, 1.0f), "corrected by the user (%zu edit%s)",
-                               entry->correction.edits.size(), entry->correction.edits.size() == 1 ? "" : "s");
+                               entry->correction.edits.size(),
+                               entry->correction.edits.size() == 1 ? "" : "s");
         const float confidence = static_cast<float>(result.confidence);
         ImGui::Text("confidence");
         ImGui::SameLine();
@@ -259,7 +283,8 @@ void draw_measurements_panel(ViewerState& state) {
             ImGui::TextColored(kErrorColour, "%s", result.error->c_str());
         ImGui::PushStyleColor(ImGuiCol_Text, kWarningColour);
         for (const auto& warning : result.warnings)
-            if (std::find(entry->info.warnings.begin(), entry->info.warnings.end(), warning) == entry->info.warnings.end())
+            if (std::find(entry->info.warnings.begin(), entry->info.warnings.end(), warning) ==
+                entry->info.warnings.end())
                 ImGui::TextWrapped("%s", warning.c_str()); // load warnings are listed above already
         ImGui::PopStyleColor();
         result_table(result, corrected ? &entry->analysis->result : nullptr);

@@ -55,8 +55,9 @@ void series_table(const scoring::Series& series, const std::vector<scoring::Foll
             const auto [low, high] = std::minmax_element(points.begin(), points.end());
             const float margin = std::max(0.05f * std::abs(*high), (*high - *low) * 0.2f) + 1e-3f;
             ImGui::PushID(static_cast<int>(m));
-            ImGui::PlotLines("##trend", points.data(), static_cast<int>(points.size()), 0, nullptr, *low - margin,
-                             *high + margin, ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetTextLineHeight() * 2.0f));
+            ImGui::PlotLines("##trend", points.data(), static_cast<int>(points.size()), 0, nullptr,
+                             *low - margin, *high + margin,
+                             ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetTextLineHeight() * 2.0f));
             ImGui::PopID();
         } else {
             ImGui::TextDisabled("%zu of %d visits known", points.size(), visits);
@@ -125,7 +126,8 @@ void draw_timeline_panel(ViewerState& state) {
         ImGui::TextColored(ImVec4(1.0f, 0.78f, 0.2f, 1.0f),
                            "these scans are of more than one patient, side or view: each is its own series");
     for (const scoring::ExcludedScan& excluded : followup.excluded)
-        ImGui::TextColored(ImVec4(1.0f, 0.78f, 0.2f, 1.0f), "%s: %s%s", excluded.file.c_str(), excluded.reason.c_str(),
+        ImGui::TextColored(ImVec4(1.0f, 0.78f, 0.2f, 1.0f), "%s: %s%s", excluded.file.c_str(),
+                           excluded.reason.c_str(),
                            excluded.mm_only ? " (left out of the mm metrics)" : " (left out)");
     ImGui::TextDisabled("* change beyond the minimal detectable change; see docs/followup.md");
 }

@@ -14,9 +14,11 @@ cv::Mat ellipse_mask(cv::Size frame_size, cv::Point2d centre, cv::Point2d semi_a
     if (semi_axes.x <= 0.0 || semi_axes.y <= 0.0)
         return mask;
     const int row0 = std::max(0, static_cast<int>(std::floor(centre.y - semi_axes.y - 1.0)));
-    const int row1 = std::min(frame_size.height - 1, static_cast<int>(std::ceil(centre.y + semi_axes.y + 1.0)));
+    const int row1 =
+        std::min(frame_size.height - 1, static_cast<int>(std::ceil(centre.y + semi_axes.y + 1.0)));
     const int col0 = std::max(0, static_cast<int>(std::floor(centre.x - semi_axes.x - 1.0)));
-    const int col1 = std::min(frame_size.width - 1, static_cast<int>(std::ceil(centre.x + semi_axes.x + 1.0)));
+    const int col1 =
+        std::min(frame_size.width - 1, static_cast<int>(std::ceil(centre.x + semi_axes.x + 1.0)));
     for (int row = row0; row <= row1; ++row) {
         const double v = (row + 0.5 - centre.y) / semi_axes.y;
         auto* out = mask.ptr<unsigned char>(row);
@@ -58,7 +60,8 @@ cv::Mat polygon_mask(cv::Size frame_size, const std::vector<cv::Point2d>& vertic
         auto* out = mask.ptr<unsigned char>(row);
         for (std::size_t i = 0; i + 1 < crossings.size(); i += 2) {
             const int col0 = std::max(0, static_cast<int>(std::ceil(crossings[i] - 0.5)));
-            const int col1 = std::min(frame_size.width - 1, static_cast<int>(std::floor(crossings[i + 1] - 0.5)));
+            const int col1 =
+                std::min(frame_size.width - 1, static_cast<int>(std::floor(crossings[i + 1] - 0.5)));
             for (int col = col0; col <= col1; ++col)
                 out[col] = 255;
         }
@@ -69,7 +72,8 @@ cv::Mat polygon_mask(cv::Size frame_size, const std::vector<cv::Point2d>& vertic
 RoiStats mask_stats(const cv::Mat& pixels, const cv::Mat& mask, const std::optional<Spacing>& spacing_mm) {
     if (pixels.size() != mask.size() || mask.type() != CV_8UC1)
         throw Error("roi: mask " + std::to_string(mask.cols) + "x" + std::to_string(mask.rows) +
-                    " does not match the frame " + std::to_string(pixels.cols) + "x" + std::to_string(pixels.rows));
+                    " does not match the frame " + std::to_string(pixels.cols) + "x" +
+                    std::to_string(pixels.rows));
     const cv::Mat grey = pixels.channels() == 1 ? pixels : to_grey(pixels);
     RoiStats stats;
     double sum = 0.0;

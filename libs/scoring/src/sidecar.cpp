@@ -34,9 +34,11 @@ void stroke(cv::Mat& mask, const std::vector<cv::Point2d>& points, double radius
         const cv::Point2d a = points[i];
         const cv::Point2d b = points.size() == 1 ? points[i] : points[i + 1];
         const int row0 = std::max(0, static_cast<int>(std::floor(std::min(a.y, b.y) - radius - 1.0)));
-        const int row1 = std::min(mask.rows - 1, static_cast<int>(std::ceil(std::max(a.y, b.y) + radius + 1.0)));
+        const int row1 =
+            std::min(mask.rows - 1, static_cast<int>(std::ceil(std::max(a.y, b.y) + radius + 1.0)));
         const int col0 = std::max(0, static_cast<int>(std::floor(std::min(a.x, b.x) - radius - 1.0)));
-        const int col1 = std::min(mask.cols - 1, static_cast<int>(std::ceil(std::max(a.x, b.x) + radius + 1.0)));
+        const int col1 =
+            std::min(mask.cols - 1, static_cast<int>(std::ceil(std::max(a.x, b.x) + radius + 1.0)));
         const cv::Point2d ab = b - a;
         const double length_sq = ab.dot(ab);
         for (int row = row0; row <= row1; ++row) {
@@ -87,7 +89,7 @@ nlohmann::json to_json(const Corrections& corrections) {
     return {{"format", "tendo-corrections"},
             {"version", kSidecarVersion},
             {"sop_instance_uid", corrections.sop_instance_uid ? nlohmann::json(*corrections.sop_instance_uid)
-                                                               : nlohmann::json(nullptr)},
+                                                              : nlohmann::json(nullptr)},
             {"rows", corrections.rows},
             {"cols", corrections.cols},
             {"frame", corrections.frame},
@@ -187,7 +189,8 @@ void check_corrections_match(const Corrections& corrections, const ScanInfo& inf
                     std::to_string(info.rows) + ")");
     if (corrections.sop_instance_uid && !info.sop_instance_uid.empty() &&
         *corrections.sop_instance_uid != info.sop_instance_uid)
-        throw Error(name + ": made for another scan (sop instance uid " + *corrections.sop_instance_uid + ")");
+        throw Error(name + ": made for another scan (sop instance uid " + *corrections.sop_instance_uid +
+                    ")");
     if (corrections.frame < 0 || corrections.frame >= info.frames)
         throw Error(name + ": frame " + std::to_string(corrections.frame) + " is not in the scan");
 }

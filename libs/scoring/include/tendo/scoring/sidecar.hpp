@@ -91,8 +91,8 @@ std::vector<cv::Point2d> outline_control_points(const cv::Mat& mask, double tole
 
 /// The analysis with the user's corrections applied: apply_edits() on the analysed frame's mask,
 /// then remeasure() (whose result carries a warning that the mask was edited by hand, so a corrected
-/// number is never mistaken for an automatic one). No edits: `analysis` unchanged. Throws tendo::Error naming the
-/// sidecar of `scan_file` when the corrections were made on another frame than the analysed one.
+/// number is never mistaken for an automatic one). No edits: `analysis` unchanged. Throws tendo::Error naming
+/// the sidecar of `scan_file` when the corrections were made on another frame than the analysed one.
 ScanAnalysis apply_corrections(const ScanAnalysis& analysis, const Corrections& corrections,
                                const std::filesystem::path& scan_file);
 
