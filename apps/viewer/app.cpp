@@ -330,11 +330,11 @@ void save_results(const ViewerState& state, const std::filesystem::path& path) {
     write_file_atomically(path, std::vector<std::uint8_t>(lines.begin(), lines.end()));
 }
 
-void setup_fonts_and_scale(GLFWwindow* window, ViewerState& state) {
+void setup_fonts_and_scale(GLFWwindow* window, ViewerState& state, std::optional<float> requested) {
     float scale_x = 1.0f;
     float scale_y = 1.0f;
     glfwGetWindowContentScale(window, &scale_x, &scale_y);
-    state.ui_scale = std::clamp(std::max(scale_x, scale_y), 1.0f, 4.0f);
+    state.ui_scale = requested ? *requested : std::clamp(std::max(scale_x, scale_y), 1.0f, 4.0f);
     ImGuiIO& io = ImGui::GetIO();
     ImFontConfig config;
     config.SizePixels = std::round(13.0f * state.ui_scale);
@@ -380,7 +380,7 @@ int run_viewer(const ViewerOptions& options) {
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;
     ImGui::StyleColorsDark();
-    setup_fonts_and_scale(window, state);
+    setup_fonts_and_scale(window, state, options.ui_scale);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330");
 

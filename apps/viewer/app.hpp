@@ -27,6 +27,8 @@ struct ViewerOptions {
     /// Comma-separated overlays to show (outline,centreline,max,bone,doppler,vessels,regions),
     /// "all" or "none"; empty keeps the defaults.
     std::string overlays;
+    /// Interface scale (fonts and sizes); default the monitor's content scale.
+    std::optional<float> ui_scale;
     /// Tool active at start (pan, caliper, ellipse, polygon, paint, erase, outline).
     std::string tool = "pan";
     /// Screenshot mode gives up (exit 1) when the scans are not ready after this many seconds.

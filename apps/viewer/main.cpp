@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
     app.add_option(
         "--overlays", options.overlays,
         "overlays to show: comma list of outline,centreline,max,bone,doppler,vessels,regions; all; none");
+    app.add_option("--ui-scale", options.ui_scale,
+                   "interface scale (default: the monitor's content scale, e.g. 2 on a high-DPI screen)")
+        ->check(CLI::Range(0.5, 4.0));
     app.add_option("--tool", options.tool, "tool active at start")
         ->check(CLI::IsMember({"pan", "caliper", "ellipse", "polygon", "paint", "erase", "outline"}));
     app.add_option("--timeout", options.timeout_s, "screenshot: seconds to wait for the analysis")
