@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up, builds, and runs tendo's main job on the bundled samples in data/samples/.
+# Sets up, builds, and runs tendo's main job on the bundled samples in data/samples/: every scan
+# scored (results table, masks, overlays), then the follow-up report per patient and side.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$root/scripts/setup.sh"
@@ -8,19 +9,24 @@ bash "$root/scripts/build.sh" > /dev/null
 tendo="$BUILD_DIR/apps/tendo/tendo"
 out=${DEMO_OUT:-$root/demo-output}
 mkdir -p "$out"
-shopt -s nullglob
-samples=("$root"/data/samples/*.dcm)
-echo "tendo info on ${#samples[@]} bundled samples (JSON lines in $out/info.jsonl):"
-"$tendo" info --json --decode "${samples[@]}" > "$out/info.jsonl"
-python3 - "$out/info.jsonl" <<'PY'
+
+echo "scoring data/samples/ into $out/scored (results.jsonl, results.csv, masks/, overlays/):"
+status=0
+"$tendo" score "$root/data/samples" --out "$out/scored" --masks --overlays --resume || status=$?
+if ((status > 1)); then
+  exit "$status"
+fi
+/usr/bin/python3 - "$out/scored/results.jsonl" <<'PY'
 import json, sys
+def num(value, fmt):
+    return format(value, fmt) if isinstance(value, (int, float)) else "-"
+print(f'  {"file":40s} {"view":12s} {"thick max mm":>12s} {"hypoechoic":>10s} {"vascular":>8s} {"grade":>5s} {"conf":>5s}  status')
 for line in open(sys.argv[1]):
-    d = json.loads(line)
-    spacing = "x".join(f"{v:.4f}" for v in d["spacing_mm"]) + " mm" if d.get("spacing_mm") else "uncalibrated"
-    print(f'  {d["file"].split("/")[-1]:48s} {d.get("photometric",""):14s} {d.get("frames",0):3d} frame(s)  {spacing:22s} {d.get("decode_ms_per_frame",0):6.1f} ms/frame')
+    r = json.loads(line)
+    print(f'  {r["file"].split("/")[-1][:40]:40s} {r["view"]:12s} {num(r["thickness_mm"]["max"], ".2f"):>12s} '
+          f'{num(r["echogenicity"]["hypoechoic_fraction"], ".2f"):>10s} {num(r["neovascularity"]["vascular_fraction"], ".3f"):>8s} '
+          f'{num(r["neovascularity"]["ohberg_grade"], "d"):>5s} {num(r["confidence"], ".2f"):>5s}  {r["status"]}')
 PY
-for sample in "${samples[@]}"; do
-  name=$(basename "$sample" .dcm)
-  "$tendo" frames "$sample" --frame 0 --out "$out/$name.frame0.png" --force
-done
-echo "frame 0 of each sample written to $out/"
+"$tendo" compare "$out/scored" --out "$out/report" --force
+echo "overlays: $out/scored/overlays/   follow-up report: $out/report/index.html"
+echo "(segmentation accuracy is not at its targets yet: see docs/accuracy.md before trusting a number)"
