@@ -36,7 +36,13 @@ for file in "$data"/*.dcm; do
   esac
   tendo_us=$(mean_ms "$tendo" frames "$file" --out "$work/t.png" --force)
   dcmtk_us=""
-  [[ -n $tool ]] && dcmtk_us=$(mean_ms "$tool" +F 1 --write-png "$file" "$work/d.png")
+  if [[ -n $tool ]]; then
+    if "$tool" +F 1 --write-png "$file" "$work/d.png" > /dev/null 2>&1; then
+      dcmtk_us=$(mean_ms "$tool" +F 1 --write-png "$file" "$work/d.png")
+    else
+      tool="$tool fails"
+    fi
+  fi
   printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$syntax" "$tendo_us" "${tool:-none}" "${dcmtk_us:-}" >> "$work/rows.tsv"
 done
 
@@ -60,6 +66,8 @@ for line in open(sys.argv[2]):
         ratio = tendo_ms / dcmtk_ms
         ratios.append(ratio)
         print(f"| {name} | {syntax} | {frames} | {decode_ms:.2f} | {tendo_ms:.1f} | {tool} | {dcmtk_ms:.1f} | {ratio:.2f} |")
+    elif tool.endswith("fails"):
+        print(f"| {name} | {syntax} | {frames} | {decode_ms:.2f} | {tendo_ms:.1f} | {tool} (cannot decode it) | | |")
     else:
         print(f"| {name} | {syntax} | {frames} | {decode_ms:.2f} | {tendo_ms:.1f} | none (no JPEG 2000 in DCMTK) | | |")
 if ratios:
