@@ -1,6 +1,7 @@
 #include "tendo/imaging/dicom_probe.hpp"
 
 #include "dcmtk_runtime.hpp"
+#include "dicm_marker.hpp"
 
 #include <dcmtk/config/osconfig.h>
 
@@ -22,12 +23,6 @@ namespace {
 // Values longer than this are left on disk while probing: the probe only needs identity tags.
 constexpr Uint32 kMaxProbeValueBytes = 4096;
 
-bool has_dicm_marker(std::ifstream& in) {
-    std::array<char, 132> head{};
-    in.read(head.data(), head.size());
-    return in.gcount() == 132 && std::string_view(head.data() + 128, 4) == "DICM";
-}
-
 std::string string_value(DcmItem& item, const DcmTagKey& tag) {
     OFString value;
     if (item.findAndGetOFString(tag, value).good())
@@ -41,14 +36,12 @@ bool is_directory_uid(const std::string& uid) { return uid == UID_MediaStorageDi
 
 DicomProbe probe_dicom_object(const fs::path& path) {
     DicomProbe probe;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    if (!std::ifstream(path, std::ios::binary)) {
         probe.kind = DicomObjectKind::image;
         probe.description = "unreadable";
         return probe;
     }
-    const bool marker = has_dicm_marker(in);
-    in.close();
+    const bool marker = detail::has_dicm_marker(path);
 
     detail::init_dcmtk();
     detail::DcmtkLogCapture capture;

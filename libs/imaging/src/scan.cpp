@@ -2,6 +2,7 @@
 
 #include "dcmtk_frame_source.hpp"
 #include "dcmtk_runtime.hpp"
+#include "dicm_marker.hpp"
 #include "dicom_metadata.hpp"
 #include "j2k_frame_source.hpp"
 #include "pixel_checks.hpp"
@@ -92,14 +93,6 @@ std::string transfer_syntax_uid(DcmFileFormat& file) {
     return DcmXfer(file.getDataset()->getOriginalXfer()).getXferID();
 }
 
-/// True when the file has the 128-byte preamble followed by "DICM".
-bool has_dicm_marker(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::array<char, 132> head{};
-    in.read(head.data(), head.size());
-    return in.gcount() == 132 && std::string_view(head.data() + 128, 4) == "DICM";
-}
-
 std::shared_ptr<DcmFileFormat> load_dataset(const fs::path& path) {
     detail::init_dcmtk();
     detail::DcmtkLogCapture capture;
@@ -115,7 +108,7 @@ std::shared_ptr<DcmFileFormat> load_dataset(const fs::path& path) {
                                       detail::transfer_syntax_name(declared_syntax.c_str()));
         if (file->getDataset()->tagExists(DCM_PixelData))
             fail(path, "truncated pixel data (the file ends inside the pixel data)");
-        if (has_dicm_marker(path) && !file->getMetaInfo()->tagExists(DCM_TransferSyntaxUID))
+        if (detail::has_dicm_marker(path) && !file->getMetaInfo()->tagExists(DCM_TransferSyntaxUID))
             fail(path, "unreadable DICOM dataset (no valid file meta information: " + reason + ")");
         if (status == EC_StreamNotifyClient || reason.find("end of") != std::string::npos)
             fail(path, "truncated file (header): " + reason);
@@ -142,7 +135,7 @@ ScanInfo plain_image_info(const fs::path& path, const cv::Mat& pixels, const Ope
 } // namespace
 
 bool looks_like_dicom(const fs::path& path) {
-    if (has_dicm_marker(path))
+    if (detail::has_dicm_marker(path))
         return true;
     // No preamble: old files start directly with a group 0002 or 0008 element (little endian).
     std::ifstream in(path, std::ios::binary);
