@@ -2,6 +2,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -78,6 +79,17 @@ cv::Mat render_overlay(const ScanAnalysis& a) {
     }
     const double scale = std::clamp(image.cols / 1400.0, 0.35, 0.8);
     const int step = static_cast<int>(std::lround(26 * scale)) + 2;
+    // A dark panel under the numbers: scanners burn their own text into this corner, and the two
+    // drawn over each other are unreadable.
+    int width = 0;
+    for (const auto& text : lines) {
+        int baseline = 0;
+        width = std::max(width, cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline).width);
+    }
+    const cv::Rect panel = cv::Rect(0, 0, width + 12, step * static_cast<int>(lines.size()) + step / 2) &
+                           cv::Rect(0, 0, image.cols, image.rows);
+    cv::Mat region = image(panel);
+    region.convertTo(region, -1, 0.2, 0.0);
     int y = step;
     for (const auto& text : lines) {
         cv::putText(image, text, cv::Point(6, y), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), 3, cv::LINE_AA);
