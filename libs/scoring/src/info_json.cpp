@@ -1,12 +1,12 @@
 #include "tendo/scoring/info_json.hpp"
 
+#include "json_optional.hpp"
+
 namespace tendo::scoring {
 
-namespace {
+using detail::or_null;
 
-template <typename T> nlohmann::json or_null(const std::optional<T>& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
+namespace {
 
 nlohmann::json region_to_json(const UltrasoundRegion& region) {
     return {{"spatial_format", region.spatial_format},

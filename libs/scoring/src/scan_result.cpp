@@ -1,14 +1,14 @@
 #include "tendo/scoring/scan_result.hpp"
 
+#include "json_optional.hpp"
+
 #include "tendo/version.hpp"
 
 namespace tendo::scoring {
 
-namespace {
+using detail::or_null;
 
-template <typename T> nlohmann::json or_null(const std::optional<T>& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
+namespace {
 
 template <typename T> std::optional<T> optional_from(const nlohmann::json& object, const char* key) {
     if (!object.contains(key) || object.at(key).is_null())
