@@ -23,11 +23,13 @@ std::string_view to_string(SpacingSource source) {
 
 namespace {
 
-std::optional<std::size_t> largest_calibrated_tissue_region(const std::vector<UltrasoundRegion>& regions) {
+/// Index of the largest valid 2D tissue region that `accept` admits.
+template <typename Accept>
+std::optional<std::size_t> largest_tissue_region(const std::vector<UltrasoundRegion>& regions, Accept accept) {
     std::optional<std::size_t> best;
     for (std::size_t i = 0; i < regions.size(); ++i) {
         const auto& region = regions[i];
-        if (!region.is_tissue_2d() || !region.spacing_mm())
+        if (!region.valid() || !region.is_tissue_2d() || !accept(region))
             continue;
         if (!best || region.area_px() > regions[*best].area_px())
             best = i;
@@ -50,7 +52,8 @@ bool usable(const std::optional<Spacing>& spacing) {
 
 Calibration resolve_calibration(const CalibrationInputs& inputs, std::vector<std::string>& notes) {
     Calibration result;
-    if (auto index = largest_calibrated_tissue_region(inputs.regions)) {
+    if (auto index = largest_tissue_region(inputs.regions,
+                                           [](const UltrasoundRegion& region) { return region.spacing_mm().has_value(); })) {
         result.spacing_mm = inputs.regions[*index].spacing_mm();
         result.source = SpacingSource::regions;
         result.region_index = index;
@@ -75,15 +78,7 @@ Calibration resolve_calibration(const CalibrationInputs& inputs, std::vector<std
 }
 
 std::optional<std::size_t> tissue_region_at(const std::vector<UltrasoundRegion>& regions, int col, int row) {
-    std::optional<std::size_t> best;
-    for (std::size_t i = 0; i < regions.size(); ++i) {
-        const auto& region = regions[i];
-        if (!region.valid() || !region.is_tissue_2d() || !region.contains(col, row))
-            continue;
-        if (!best || region.area_px() > regions[*best].area_px())
-            best = i;
-    }
-    return best;
+    return largest_tissue_region(regions, [&](const UltrasoundRegion& region) { return region.contains(col, row); });
 }
 
 } // namespace tendo
