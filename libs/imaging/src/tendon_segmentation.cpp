@@ -62,6 +62,7 @@ struct LongCandidate {
     double length_mm = 0.0;
     double alignment = 0.0;          // mean horizontal alignment inside the band
     double coherence = 0.0;
+    double coverage = 0.0;           // fraction of the band's columns where it is clearly bright
 };
 
 struct TransCandidate {
@@ -72,6 +73,7 @@ struct TransCandidate {
     double height_mm = 0.0;
     double coherence = 0.0;
     double alignment = 0.0;
+    double lateral_contrast = 0.0;    // brighter than the tissue beside it at the same depth
 };
 
 /// Path of one border across columns [x0, x1]: maximises the summed score with at most one row
@@ -183,14 +185,41 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     const int step = std::max(1, static_cast<int>(std::lround(0.15 * w.px_y / std::max(0.1, w.px_x / w.px_y))));
     const float bend = 0.004f;
     const int near_bone = mm_to_px(1.5, w.px_y);
-    auto can_start = [&](int y, int x) {
+    // The insertion: the band's deep edge rests on the bone and the band ends there: just beyond
+    // its end either the bone rises across the band's centre, or the tissue at the band's depth
+    // is clearly darker (a band that runs on past this column has not inserted here).
+    const int beyond_gap = mm_to_px(0.5, w.px_x);
+    const int beyond_len = mm_to_px(2.0, w.px_x);
+    auto can_start = [&](int y, int x, int direction) {
         if (!w.bone.found())
             return true;
         const int b = w.bone.row_per_col[static_cast<std::size_t>(x)];
         if (b < 0)
             return false;
-        const int deep = y + half_px[scale.at<unsigned char>(y, x)];
-        return deep <= b && b - deep <= near_bone;
+        const int h = half_px[scale.at<unsigned char>(y, x)];
+        const int deep = y + h;
+        if (deep > b || b - deep > near_bone)
+            return false;
+        const int far_x = x - direction * (beyond_gap + beyond_len);
+        if (far_x < 0 || far_x >= cols)
+            return false; // the end is at the edge of the view: the insertion is not in view
+        const int inside_top = std::max(w.top[static_cast<std::size_t>(x)], y - h);
+        const double inside = sums.mean(x, inside_top, std::max(inside_top + 1, deep + 1));
+        double beyond = 0.0;
+        int n = 0;
+        for (int k = beyond_gap; k <= beyond_gap + beyond_len; ++k) {
+            const int bx = x - direction * k;
+            const int b_beyond = w.bone.row_per_col[static_cast<std::size_t>(bx)];
+            if (b_beyond >= 0 && b_beyond <= y)
+                return true; // the bone rises across the band
+            const int y0 = std::max(w.top[static_cast<std::size_t>(bx)], y - h);
+            const int y1 = std::min(w.limit[static_cast<std::size_t>(bx)], deep + 1);
+            if (y1 > y0) {
+                beyond += sums.mean(bx, y0, y1);
+                ++n;
+            }
+        }
+        return n > 0 && (inside - beyond / n) / level >= 0.15;
     };
     std::vector<int> centre(static_cast<std::size_t>(cols), -1);
     std::vector<int> half;
@@ -209,7 +238,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
                 const float r = response.at<float>(y, x);
                 if (r <= 0.0f)
                     continue;
-                float prev = can_start(y, x) ? 0.0f : kNone;
+                float prev = can_start(y, x, direction) ? 0.0f : kNone;
                 int arg = -1;
                 if (px >= 0 && px < cols)
                     for (int d = -step; d <= step; ++d) {
@@ -261,6 +290,17 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     if (n < 3)
         return cand;
     cand.contrast = contrast_sum / n;
+    {
+        std::vector<float> along;
+        for (int x = cand.x0; x <= cand.x1; ++x)
+            along.push_back(response.at<float>(centre[static_cast<std::size_t>(x)], x));
+        std::vector<float> sorted_along = along;
+        const auto k90 = static_cast<std::ptrdiff_t>(0.9 * (sorted_along.size() - 1));
+        std::nth_element(sorted_along.begin(), sorted_along.begin() + k90, sorted_along.end());
+        const float strong = sorted_along[static_cast<std::size_t>(k90)];
+        cand.coverage = static_cast<double>(std::count_if(along.begin(), along.end(), [&](float v) { return v >= 0.5f * strong; })) /
+                        static_cast<double>(along.size());
+    }
     std::nth_element(half.begin(), half.begin() + static_cast<std::ptrdiff_t>(half.size() / 2), half.end());
     const int hm = half[half.size() / 2];
 
@@ -271,6 +311,31 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     const int rk = mm_to_px(0.4, w.px_y);
     const int near_gap = mm_to_px(0.3, w.px_y);
     const int far_gap = near_gap + mm_to_px(1.2, w.px_y);
+    // Region term: the grey level half-way between the band and the tissue above it; a border
+    // that takes in tissue darker than this loses, one that leaves out brighter tissue loses too.
+    double split = 0.0;
+    {
+        const int above_near = mm_to_px(0.5, w.px_y);
+        const int above_far = mm_to_px(2.5, w.px_y);
+        std::vector<double> splits;
+        for (int i = 0; i < n; ++i) {
+            const int cx = cand.x0 + i;
+            const int c = centre[static_cast<std::size_t>(cx)];
+            const int top = w.top[static_cast<std::size_t>(cx)];
+            const int limit = w.limit[static_cast<std::size_t>(cx)];
+            const int a = std::max(top, c - hm);
+            const int b = std::min(limit, c + hm + 1);
+            const int ua = std::max(top, c - hm - above_far);
+            const int ub = std::max(top, c - hm - above_near);
+            if (b > a && ub > ua)
+                splits.push_back(0.5 * (sums.mean(cx, a, b) + sums.mean(cx, ua, ub)));
+        }
+        if (!splits.empty()) {
+            std::nth_element(splits.begin(), splits.begin() + static_cast<std::ptrdiff_t>(splits.size() / 2), splits.end());
+            split = splits[splits.size() / 2];
+        }
+    }
+    const double region_weight = 1.0 / (level * w.px_y); // grey above the split, summed per mm of depth
     cv::Mat top_score(rows, n, CV_32FC1, cv::Scalar(kNone));
     cv::Mat bottom_score(rows, n, CV_32FC1, cv::Scalar(kNone));
     std::vector<float> top_strength;
@@ -287,14 +352,16 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             const double ridge = std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_rows(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2)));
             const double step = mean_rows(yy + near_gap, yy + far_gap) - mean_rows(yy - far_gap, yy - near_gap);
             const float v = static_cast<float>((ridge + step) / level);
-            top_score.at<float>(yy, i) = v;
+            const double region = split > 0.0 ? (sums.sum(cx, yy, c + 1) - split * (c + 1 - yy)) * region_weight : 0.0;
+            top_score.at<float>(yy, i) = v + static_cast<float>(region);
             strongest = std::max(strongest, v);
         }
         top_strength.push_back(strongest);
         for (int yy = c + inner; yy <= std::min(limit - 1, c + reach); ++yy) {
             const double ridge = std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_rows(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2)));
             const double step = mean_rows(yy - far_gap, yy - near_gap) - mean_rows(yy + near_gap, yy + far_gap);
-            bottom_score.at<float>(yy, i) = static_cast<float>((ridge + step) / level);
+            const double region = split > 0.0 ? (sums.sum(cx, c, yy + 1) - split * (yy + 1 - c)) * region_weight : 0.0;
+            bottom_score.at<float>(yy, i) = static_cast<float>((ridge + step) / level + region);
         }
     }
     std::vector<float> sorted = top_strength;
@@ -376,58 +443,76 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     for (int x = 0; x < cols; ++x)
         for (int y = std::max(0, w.top[static_cast<std::size_t>(x)]); y < w.limit[static_cast<std::size_t>(x)]; ++y)
             allowed.at<float>(y, x) = 1.0f;
+    // Calcifications and specular spots are far brighter than any soft tissue: clipped at the
+    // tissue's 99th percentile they cannot make a small box look like a tendon on their own.
+    cv::Mat clipped = cv::min(smooth, static_cast<float>(detail::percentile(smooth, w.tissue, 99.0)));
     cv::Mat ii, ia;
-    cv::integral(smooth.mul(allowed), ii, CV_64F);
+    cv::integral(clipped.mul(allowed), ii, CV_64F);
     cv::integral(allowed, ia, CV_64F);
-    const std::vector<double> radius_mm = {1.5, 2.0, 2.75, 3.5, 4.5, 5.5};
+    auto mean_of = [&](int x0, int y0, int x1, int y1, double min_fraction) -> std::optional<double> {
+        const double n = box_sum(ia, x0, y0, x1, y1);
+        if (n < min_fraction * std::max(1, (x1 - x0) * (y1 - y0)) || n < 1.0)
+            return std::nullopt;
+        return box_sum(ii, x0, y0, x1, y1) / n;
+    };
+    // Candidate cross-sections: boxes of several half-widths and half-heights (flat ovals are
+    // common) resting on the bone surface: the box's bottom within 1 mm into and 2 mm above it.
+    // A cross-section is brighter than the tissue above it and than the tissue at its sides; a
+    // band cut lengthways is as bright at its sides, so it scores nothing here.
+    const std::vector<double> half_width_mm = {2.5, 3.5, 5.0, 6.5, 8.5, 11.0};
+    const std::vector<double> half_height_mm = {1.3, 1.9, 2.6, 3.4, 4.4, 5.6};
+    const int stride = std::max(1, mm_to_px(0.3, w.px_x));
+    const int gap_step = std::max(1, mm_to_px(0.3, w.px_y));
     double best = 0.0;
     cv::Point best_at(-1, -1);
-    int best_k = 0;
-    const int stride = 2;
-    for (std::size_t k = 0; k < radius_mm.size(); ++k) {
-        const int a = mm_to_px(1.3 * radius_mm[k], w.px_x);
-        const int b = mm_to_px(0.85 * radius_mm[k], w.px_y);
-        for (int y = 0; y < rows; y += stride)
+    double best_a_mm = 0.0, best_b_mm = 0.0, best_lateral = 0.0;
+    for (double a_mm : half_width_mm)
+        for (double b_mm : half_height_mm) {
+            if (b_mm > a_mm)
+                continue;
+            const int a = mm_to_px(a_mm, w.px_x);
+            const int b = mm_to_px(b_mm, w.px_y);
+            const int side = std::max(a / 2, mm_to_px(2.0, w.px_x));
+            const int gap = mm_to_px(0.5, w.px_x);
             for (int x = 0; x < cols; x += stride) {
-                if (seed && std::hypot((x - seed->x) / w.px_x, (y - seed->y) / w.px_y) > radius_mm[k])
+                if (seed && std::abs(x - seed->x) / w.px_x > a_mm)
                     continue;
-                const double in_n = box_sum(ia, x - a, y - b, x + a + 1, y + b + 1);
-                const double full = static_cast<double>(2 * a + 1) * (2 * b + 1);
-                if (in_n < 0.95 * full)
+                const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(x)];
+                if (bone_row < 0)
                     continue;
-                const double inside = box_sum(ii, x - a, y - b, x + a + 1, y + b + 1) / in_n;
-                // Ring above and beside the blob (the bone may lie below it).
-                const double out_n = box_sum(ia, x - 2 * a, y - 2 * b, x + 2 * a + 1, y + b + 1) -
-                                     box_sum(ia, x - a, y - b, x + a + 1, y + b + 1);
-                if (out_n < 0.5 * full)
-                    continue;
-                const double ring = (box_sum(ii, x - 2 * a, y - 2 * b, x + 2 * a + 1, y + b + 1) -
-                                     box_sum(ii, x - a, y - b, x + a + 1, y + b + 1)) /
-                                    out_n;
-                double v = (inside - ring) / level * std::pow(radius_mm[k] / 2.75, 0.25);
-                // The tendon's cross-section rests on the tuberosity.
-                if (w.bone.found()) {
-                    const int bx = std::clamp(x, 0, cols - 1);
-                    const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(bx)];
-                    const double gap_mm = bone_row >= 0 ? (bone_row - (y + b)) / w.px_y : 1e9;
-                    if (gap_mm > 2.5 || gap_mm < -1.0)
-                        v *= 0.5;
-                }
-                if (v > best) {
-                    best = v;
-                    best_at = cv::Point(x, y);
-                    best_k = static_cast<int>(k);
+                for (int bottom = bone_row - mm_to_px(2.0, w.px_y); bottom <= bone_row + mm_to_px(1.0, w.px_y); bottom += gap_step) {
+                    const int y = bottom - b;
+                    if (seed && std::abs(y - seed->y) / w.px_y > b_mm)
+                        continue;
+                    const auto inside = mean_of(x - a, y - b, x + a + 1, y + b + 1, 0.8);
+                    const auto above = mean_of(x - a, y - 3 * b - 1, x + a + 1, y - b - gap, 0.5);
+                    const auto left = mean_of(x - a - gap - side, y - b, x - a - gap, y + b + 1, 0.9);
+                    const auto right = mean_of(x + a + 1 + gap, y - b, x + a + 1 + gap + side, y + b + 1, 0.9);
+                    // Both sides must be in view: a bright patch cut by the edge of the view cannot
+                    // be told from a band.
+                    if (!inside || !above || !left || !right)
+                        continue;
+                    const double lateral = (*inside - 0.5 * (*left + *right)) / level;
+                    const double v = 0.5 * ((*inside - *above) / level + lateral) * std::pow(a_mm * b_mm / 12.0, 0.1);
+                    if (v > best) {
+                        best = v;
+                        best_at = cv::Point(x, y);
+                        best_a_mm = a_mm;
+                        best_b_mm = b_mm;
+                        best_lateral = lateral;
+                    }
                 }
             }
-    }
+        }
     if (best_at.x < 0)
         return cand;
     cand.contrast = best;
+    cand.lateral_contrast = best_lateral;
 
     // Closed outline: per ray the radius (relative to the blob's ellipse) with the strongest
     // bright-inside/dark-outside step; rays change smoothly; three turns closed the loop.
-    const double ax = 1.3 * radius_mm[static_cast<std::size_t>(best_k)] * w.px_x;
-    const double by = 0.85 * radius_mm[static_cast<std::size_t>(best_k)] * w.px_y;
+    const double ax = best_a_mm * w.px_x;
+    const double by = best_b_mm * w.px_y;
     constexpr int kRays = 72;
     constexpr int kSteps = 48;
     constexpr double kMin = 0.35;
@@ -503,8 +588,10 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
 
     Work w;
     // About 0.1 mm per work pixel is fine enough for borders and four times faster than 0.05.
-    w.f = std::clamp(std::min(dx, dy) / 0.1, 0.34, 1.0);
-    if (w.f > 0.75)
+    // About 0.15 mm per work pixel: borders land within a tenth of a millimetre after sub-row
+    // placement, at a quarter of the cost of the frame's own resolution.
+    w.f = std::clamp(std::min(dx, dy) / 0.15, 0.2, 1.0);
+    if (w.f > 0.85)
         w.f = 1.0;
     w.px_x = w.f / dx;
     w.px_y = w.f / dy;
@@ -521,6 +608,13 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     } else {
         w.grey = filled;
         w.tissue = tissue_mask;
+    }
+    {
+        // A region rectangle also covers the black corners beside a curvilinear probe's fan: only
+        // the imaged (lit) part of it is searched, so black corners never pass for dark tissue.
+        cv::Mat lit;
+        cv::GaussianBlur(w.grey, lit, cv::Size(0, 0), std::max(1.0, 0.7 * w.px_x));
+        w.tissue &= lit > 3.0f;
     }
     cv::erode(w.tissue, w.tissue, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
     const int rows = w.grey.rows;
@@ -571,15 +665,22 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     constexpr double kMinContrast = 0.15;
     const bool long_shape = lc.found && lc.length_mm >= std::max(8.0, 3.0 * lc.thickness_mm) &&
                             lc.thickness_mm >= 2.5 && lc.contrast >= kMinContrast;
-    double long_score = long_shape ? clamp01((lc.contrast - 0.03) / 0.12) * clamp01(0.4 + lc.alignment) : 0.0;
-    const double trans_score =
-        tc.found && tc.contrast >= kMinContrast ? clamp01((tc.contrast - 0.04) / 0.15) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3)) : 0.0;
+    // A tendon seen lengthways is bright along its whole length (a bright patch that a band
+    // merely crosses is not); a cross-section is darker at both sides than inside.
+    double long_score = long_shape ? clamp01((lc.contrast - 0.03) / 0.12) * clamp01(0.4 + lc.alignment) *
+                                         clamp01((lc.coverage - 0.5) / 0.35)
+                                   : 0.0;
+    constexpr double kMinLateral = 0.1;
+    const double trans_score = tc.found && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
+                                   ? clamp01((tc.contrast - 0.04) / 0.15) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
+                                   : 0.0;
     seg.features = {{"long_found", lc.found},          {"long_length_mm", lc.length_mm},
                     {"long_thickness_mm", lc.thickness_mm}, {"long_contrast", lc.contrast},
                     {"long_alignment", lc.alignment},       {"long_coherence", lc.coherence},
                     {"trans_found", tc.found},              {"trans_contrast", tc.contrast},
                     {"trans_width_mm", tc.width_mm},        {"trans_height_mm", tc.height_mm},
                     {"trans_alignment", tc.alignment},      {"trans_coherence", tc.coherence},
+                    {"trans_lateral", tc.lateral_contrast}, {"long_coverage", lc.coverage},
                     {"bone_strength", w.bone.strength},     {"long_score", long_score},
                     {"trans_score", trans_score}};
     View view = View::none;
@@ -597,10 +698,44 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     if (view == View::longitudinal) {
         std::vector<cv::Point2d> outline;
         const int n = lc.x1 - lc.x0 + 1;
+        // Borders found at the work resolution are placed on the frame's own rows: the strongest
+        // step of the right sign within a work pixel and a half of the coarse border.
+        const int half_band = std::max(1, static_cast<int>(std::lround(0.3 / dx)));
+        const int search = static_cast<int>(std::ceil(1.5 / f));
+        auto refine = [&](double work_x, double work_row, bool top) {
+            const int fx = std::clamp(static_cast<int>(std::lround(to_frame(work_x, f))), 0, grey.cols - 1);
+            const int fy = static_cast<int>(std::lround(to_frame(work_row, f)));
+            const int c0 = std::max(0, fx - half_band);
+            const int c1 = std::min(grey.cols - 1, fx + half_band);
+            auto profile = [&](int r) {
+                r = std::clamp(r, 0, grey.rows - 1);
+                const float* row = filled.ptr<float>(r);
+                double sum = 0.0;
+                for (int c = c0; c <= c1; ++c)
+                    sum += row[c];
+                return sum / (c1 - c0 + 1);
+            };
+            auto smoothed = [&](int r) { return 0.25 * profile(r - 1) + 0.5 * profile(r) + 0.25 * profile(r + 1); };
+            double best_step = 0.0;
+            int best_row = fy;
+            for (int r = fy - search; r <= fy + search; ++r) {
+                const double step = top ? smoothed(r) - smoothed(r - 1) : smoothed(r) - smoothed(r + 1);
+                if (step > best_step) {
+                    best_step = step;
+                    best_row = r;
+                }
+            }
+            return static_cast<double>(std::clamp(best_row, 0, grey.rows - 1));
+        };
+        std::vector<double> top_rows, bottom_rows;
+        for (int i = 0; i < n; ++i) {
+            top_rows.push_back(refine(lc.x0 + i, lc.top_edge[static_cast<std::size_t>(i)], true));
+            bottom_rows.push_back(std::max(top_rows.back(), refine(lc.x0 + i, lc.bottom_edge[static_cast<std::size_t>(i)], false)));
+        }
         for (int i = 0; i < n; ++i)
-            outline.emplace_back(to_frame(lc.x0 + i, f), to_frame(lc.top_edge[static_cast<std::size_t>(i)], f));
+            outline.emplace_back(to_frame(lc.x0 + i, f), top_rows[static_cast<std::size_t>(i)]);
         for (int i = n - 1; i >= 0; --i)
-            outline.emplace_back(to_frame(lc.x0 + i, f), to_frame(lc.bottom_edge[static_cast<std::size_t>(i)], f));
+            outline.emplace_back(to_frame(lc.x0 + i, f), bottom_rows[static_cast<std::size_t>(i)]);
         // Extend the ends by half a work pixel so the first and last columns are whole.
         const double half = 0.5 / f;
         outline.front().x -= half;
@@ -614,9 +749,9 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         cv::fillPoly(seg.mask, std::vector<std::vector<cv::Point>>{poly}, cv::Scalar(255), cv::LINE_8, kShift);
         for (int i = 0; i < n; ++i) {
             seg.superficial_border.emplace_back(static_cast<int>(std::lround(to_frame(lc.x0 + i, f))),
-                                                static_cast<int>(std::lround(to_frame(lc.top_edge[static_cast<std::size_t>(i)] + 0.5, f))));
+                                                static_cast<int>(top_rows[static_cast<std::size_t>(i)]));
             seg.deep_border.emplace_back(static_cast<int>(std::lround(to_frame(lc.x0 + i, f))),
-                                         static_cast<int>(std::lround(to_frame(lc.bottom_edge[static_cast<std::size_t>(i)] - 0.5, f))));
+                                         static_cast<int>(bottom_rows[static_cast<std::size_t>(i)]));
         }
         // Insertion: the end of the band whose deep border rests on the bone.
         const int near_px = mm_to_px(1.0, w.px_y);

@@ -168,26 +168,40 @@ ScanAnalysis analyze_scan(const Scan& scan, const AnalysisOptions& options, Repo
     if (!spacing && options.user_spacing_mm)
         spacing = options.user_spacing_mm;
     const int frames = std::max(1, scan.frame_count());
-    std::optional<ScanAnalysis> chosen;
-    int chosen_colour = -1;
-    std::vector<double> max_per_frame;
-    for (int i = 0; i < frames; ++i) {
-        if (reporter.cancelled())
-            break;
-        ScanAnalysis a = analyze_frame(scan.frame(i), info.regions, spacing, options);
-        if (a.result.thickness.max_mm)
-            max_per_frame.push_back(*a.result.thickness.max_mm);
-        // Analysed frame: most colour pixels in the tendon mask (earliest on a tie); frame 0 without
-        // Doppler.
-        const int colour = a.result.neovascularity.doppler ? cv::countNonZero(a.colour_mask & a.segmentation.mask) : 0;
-        if (!chosen || colour > chosen_colour) {
-            chosen_colour = colour;
-            chosen = std::move(a);
+    // The tendon is found on frame 0. With Doppler, every frame's colour is separated and counted
+    // inside that tendon, and the frame with the most colour (earliest on a tie) is analysed in
+    // full; without Doppler frame 0 is the analysed frame (measurements.md, "Cine loops").
+    std::optional<ScanAnalysis> chosen = analyze_frame(scan.frame(0), info.regions, spacing, options);
+    reporter.progress(1, static_cast<std::size_t>(frames));
+    if (frames > 1 && chosen->result.neovascularity.doppler && chosen->result.view != View::none) {
+        const cv::Mat tendon = chosen->segmentation.mask;
+        int best_frame = 0;
+        int best_colour = cv::countNonZero(chosen->colour_mask & tendon);
+        for (int i = 1; i < frames && !reporter.cancelled(); ++i) {
+            const DopplerSeparation d = separate_doppler(scan.frame(i).pixels, chosen->tissue, info.regions);
+            const int colour = cv::countNonZero(d.colour_mask & tendon);
+            if (colour > best_colour) {
+                best_colour = colour;
+                best_frame = i;
+            }
+            reporter.progress(static_cast<std::size_t>(i + 1), static_cast<std::size_t>(frames));
         }
-        reporter.progress(static_cast<std::size_t>(i + 1), static_cast<std::size_t>(frames));
-        if (!chosen->result.neovascularity.doppler && frames > 1 && i == 0 && frames > 200)
-            break; // long B-mode loops: frame 0 is the analysed frame; the median is not worth minutes
+        if (best_frame != 0)
+            chosen = analyze_frame(scan.frame(best_frame), info.regions, spacing, options);
     }
+    // Cine median of the thickness: over the first, middle and last frames (more frames of one
+    // sweep add little and cost a whole analysis each).
+    std::vector<double> max_per_frame;
+    if (frames > 2 && chosen->result.view != View::none) {
+        for (int i : {0, frames / 2, frames - 1}) {
+            if (reporter.cancelled())
+                break;
+            const ScanAnalysis other = i == chosen->frame.index ? *chosen : analyze_frame(scan.frame(i), info.regions, spacing, options);
+            if (other.result.thickness.max_mm)
+                max_per_frame.push_back(*other.result.thickness.max_mm);
+        }
+    }
+    reporter.progress(static_cast<std::size_t>(frames), static_cast<std::size_t>(frames));
     ScanAnalysis a = std::move(*chosen);
     ScanResult& r = a.result;
     r.file = info.file.string();
