@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Command regression for `tendo export-sr`: scores the bundled samples, exports one TID 1500 SR per
+# Command regression for `tendo export-sr`: scores the bundled real samples (none shows a hamstring
+# tendon: nothing to report) and two phantom scans of the follow-up samples, exports one TID 1500 SR per
 # scored scan and runs dciodvfy (dicom3tools) on each: no "Error" line is allowed. Also exports
 # from a results folder whose scanned files are gone (patient and date then come from the result).
 # Guards the SR being accepted by PACS-side validators, not only by DCMTK that wrote it.
@@ -17,7 +18,7 @@ if ! command -v dciodvfy > /dev/null; then
   exit 77
 fi
 
-"$tendo" score "$samples"/*.dcm --out "$work/scored" 2> "$work/score.err"
+"$tendo" score "$samples"/*.dcm "$samples"/followup/PHT-001_L_v1_*.dcm --out "$work/scored" 2> "$work/score.err"
 code=$?
 [[ $code == 0 || $code == 1 ]] || fail "score: exit $code: $(cat "$work/score.err")"
 # Scans where a tendon was found (view not none) have values to report.
@@ -27,6 +28,7 @@ code=$?
 [[ $code == 0 ]] || fail "export-sr: exit $code: $(cat "$work/export.err")"
 written=$(ls "$work"/sr/*.sr.dcm 2> /dev/null | wc -l)
 [[ $written == "$scored" ]] || fail "export-sr wrote $written reports for $scored scored scans"
+((written >= 2)) || fail "export-sr wrote $written reports: the two phantom scans have a tendon to report"
 
 # The same results with the scanned files out of reach.
 mkdir -p "$work/moved"
