@@ -112,6 +112,8 @@ CLI::App* add_evaluate_command(CLI::App& app, EvaluateOptions& options) {
     command->add_option("--out", options.out, "keep cases, masks and results in this folder");
     command->add_flag("--check", options.check, "exit 1 when an accuracy target is missed");
     command->add_flag("--markdown", options.markdown, "print the table as Markdown");
+    command->add_flag("--truth-masks", options.truth_masks,
+                      "measure on the true tendon mask (the error of the measurements alone, without segmentation)");
     command->add_option("--require", options.require, "exit 1 unless KEY>=V or KEY<=V holds (keys in the first column)");
     return command;
 }
@@ -151,8 +153,12 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
             continue;
         }
         const json& t = pc.truth;
-        const scoring::ScanResult& r = a.result;
         const std::string true_view = t.at("view").get<std::string>();
+        if (options.truth_masks && true_view != "none") {
+            a.segmentation.view = view_from_string(true_view);
+            a = scoring::remeasure(a, pc.tendon_mask);
+        }
+        const scoring::ScanResult& r = a.result;
         const bool negative = true_view == "none";
         const bool calibrated = t.value("calibrated", false);
         ++view_n;
@@ -224,8 +230,11 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
                           }()}}
                         .dump()
                  << '\n';
-        if (!temporary)
+        if (!temporary) {
             write_png_atomically(dir / (std::string(stem) + ".mask.png"), a.segmentation.mask);
+            if (!pc.tendon_mask.empty())
+                write_png_atomically(dir / (std::string(stem) + ".truth.png"), pc.tendon_mask);
+        }
         reporter.progress(static_cast<std::size_t>(i + 1), static_cast<std::size_t>(options.n));
     }
     if (temporary)

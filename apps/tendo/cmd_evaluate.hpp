@@ -20,6 +20,9 @@ struct EvaluateOptions {
     bool check = false;
     /// Print the table as Markdown.
     bool markdown = false;
+    /// Measure on the phantom's true tendon mask instead of the segmentation: what remains is the
+    /// error of the measurements themselves.
+    bool truth_masks = false;
     /// Floors a regression test asserts, "key>=value" or "key<=value" (keys as printed by --keys).
     std::vector<std::string> require;
 };
