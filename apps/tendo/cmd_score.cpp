@@ -4,11 +4,14 @@
 #include "cmd_merge.hpp"
 #include "tendo/scoring/batch.hpp"
 #include "tendo/scoring/batch_analyzer.hpp"
+#include "tendo/scoring/file_limits.hpp"
 
 #include <opencv2/core/utility.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -73,6 +76,42 @@ private:
     bool shown_ = false;
 };
 
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_interrupt(int) {
+    g_interrupted = 1;
+}
+
+/// SIGINT/SIGTERM while scoring: files being analysed are finished and stored, no new one starts,
+/// the outputs are written and the run can be finished with --resume. The handler is installed
+/// once (SA_RESETHAND): a second Ctrl-C stops at once, which the store survives as well.
+class InterruptibleReporter final : public Reporter {
+public:
+    explicit InterruptibleReporter(Reporter& outer) : outer_(outer) {
+        struct sigaction action {};
+        action.sa_handler = on_interrupt;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESETHAND;
+        sigaction(SIGINT, &action, &old_int_);
+        sigaction(SIGTERM, &action, &old_term_);
+    }
+    ~InterruptibleReporter() override {
+        sigaction(SIGINT, &old_int_, nullptr);
+        sigaction(SIGTERM, &old_term_, nullptr);
+    }
+    InterruptibleReporter(const InterruptibleReporter&) = delete;
+    InterruptibleReporter& operator=(const InterruptibleReporter&) = delete;
+
+    void progress(std::size_t done, std::size_t total) override { outer_.progress(done, total); }
+    void warning(const std::string& message) override { outer_.warning(message); }
+    bool cancelled() const override { return g_interrupted != 0 || outer_.cancelled(); }
+
+private:
+    Reporter& outer_;
+    struct sigaction old_int_ {};
+    struct sigaction old_term_ {};
+};
+
 std::string read_key(const std::string& text) {
     if (text.empty() || text[0] != '@')
         return text;
@@ -132,6 +171,17 @@ CLI::App* add_score_command(CLI::App& app, ScoreOptions& options) {
     add_spacing_option(*command, options.spacing_mm);
     command->add_option("--reference-mm", options.reference_mm, "distance from the insertion of thickness at_reference")
         ->check(CLI::PositiveNumber);
+    command
+        ->add_option(
+            "--file-timeout", options.file_timeout_s,
+            "seconds one file may take; a slower one is stopped and listed in errors.csv (0: no limit)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    command
+        ->add_option("--file-memory", options.file_memory_mb,
+                     "MB one file's analysis may need; a larger one is listed in errors.csv (0: no limit)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
     return command;
 }
 
@@ -168,7 +218,12 @@ int run_score(const ScoreOptions& options, Reporter& reporter) {
     cv::setNumThreads(1);
     scoring::BatchSummary summary;
     try {
-        summary = scoring::run_batch(batch, scoring::make_scan_analyzer(analysis), reporter);
+        const scoring::FileLimits limits{options.file_timeout_s, options.file_memory_mb};
+        InterruptibleReporter interruptible(reporter);
+        summary = scoring::run_batch(
+            batch,
+            scoring::limit_file_analyzer(scoring::make_scan_analyzer(analysis), limits, {options.spacing_mm}),
+            interruptible);
     } catch (const scoring::BatchRefused& error) {
         progress.clear();
         std::cerr << "error: " << error.what() << '\n';
@@ -176,6 +231,9 @@ int run_score(const ScoreOptions& options, Reporter& reporter) {
     }
     progress.clear();
     print_batch_summary(summary, options.out_dir);
+    if (g_interrupted != 0)
+        std::cerr << "interrupted: " << summary.pending
+                  << " file(s) not done; run the same command with --resume to finish\n";
     if (summary.scored + summary.failed == 0) {
         std::cerr << "error: nothing to score: no DICOM image among the inputs\n";
         return kUsage;

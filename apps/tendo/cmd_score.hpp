@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@ struct ScoreOptions {
     std::string pseudonymize; // KEY or @FILE holding the key, empty for none
     std::optional<Spacing> spacing_mm;
     double reference_mm = 10.0;
+    double file_timeout_s = 300.0;       // per-file time budget, 0 = none
+    std::uint64_t file_memory_mb = 2048; // per-file memory budget, 0 = none
 };
 
 CLI::App* add_score_command(CLI::App& app, ScoreOptions& options);

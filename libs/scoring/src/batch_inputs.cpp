@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string_view>
 #include <unordered_set>
 
 namespace tendo::scoring {
@@ -94,12 +95,38 @@ std::vector<BatchInput> select_shard(const std::vector<BatchInput>& inputs, cons
     return selected;
 }
 
+std::string safe_output_name(const std::string& text) {
+    constexpr std::size_t kMaxBytes = 120;
+    std::string name;
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        const bool unsafe =
+            byte < 0x20 || byte == 0x7f || std::string_view("/\\:*?\"<>|").find(c) != std::string_view::npos;
+        name += unsafe ? '_' : c;
+    }
+    // No hidden files, no "." or "..", nothing Windows would trim.
+    for (char& c : name) {
+        if (c != '.')
+            break;
+        c = '_';
+    }
+    while (!name.empty() && (name.back() == '.' || name.back() == ' '))
+        name.pop_back();
+    if (name.size() > kMaxBytes) {
+        std::size_t cut = kMaxBytes;
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80)
+            --cut; // never split a UTF-8 character
+        name.resize(cut);
+    }
+    return name.empty() ? std::string("scan") : name;
+}
+
 std::string output_stem(const std::string& file) {
     const fs::path path(file);
     std::string stem = path.stem().string();
     if (stem.empty())
         stem = path.filename().string();
-    return stem.empty() ? std::string("scan") : stem;
+    return safe_output_name(stem);
 }
 
 } // namespace tendo::scoring

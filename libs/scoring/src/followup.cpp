@@ -1,6 +1,7 @@
 #include "tendo/scoring/followup.hpp"
 
 #include "report_text.hpp"
+#include "tendo/scoring/batch_inputs.hpp"
 #include "tendo/scoring/results_store.hpp"
 
 #include <algorithm>
@@ -81,7 +82,11 @@ std::vector<ScoredScan> load_results_folder(const fs::path& dir) {
         if (const auto it = overlay_by_file.find(scan.result.file); it != overlay_by_file.end())
             overlay = dir / it->second;
         else
-            overlay = dir / "overlays" / (fs::path(scan.result.file).stem().string() + ".png");
+            overlay = dir / "overlays" / (output_stem(scan.result.file) + ".png");
+        // results.csv names overlays inside its folder; anything else (absolute, "..") is not read.
+        if (const fs::path named = overlay.lexically_relative(dir);
+            named.empty() || named.is_absolute() || *named.begin() == "..")
+            overlay.clear();
         if (fs::is_regular_file(overlay))
             scan.overlay_png = read_whole(overlay);
         scans.push_back(std::move(scan));

@@ -2,6 +2,7 @@
 #include "tendo/scoring/sr_export.hpp"
 
 #include "tendo/imaging/error.hpp"
+#include "tendo/scoring/batch_inputs.hpp"
 #include "tendo/scoring/followup.hpp"
 #include "tendo/version.hpp"
 
@@ -208,7 +209,7 @@ SrExportCounts export_sr(const fs::path& results, const fs::path& out_dir, Repor
             reporter.warning(result.file + ": not scored, no report");
             continue;
         }
-        const std::string stem = fs::path(result.file).stem().string();
+        const std::string stem = output_stem(result.file); // never a path outside out_dir
         std::string name = stem;
         for (int k = 2; used.count(name) > 0; ++k)
             name = stem + "_" + std::to_string(k);

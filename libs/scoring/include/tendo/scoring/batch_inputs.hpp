@@ -45,7 +45,13 @@ BatchListing list_batch_inputs(const std::vector<std::filesystem::path>& paths);
 std::vector<BatchInput> select_shard(const std::vector<BatchInput>& inputs, const Shard& shard);
 
 /// The output name of an input: its file name without the last extension ("IM0001" for a file
-/// without one). Used for masks/<stem>.png and overlays/<stem>.png.
+/// without one), made safe by safe_output_name. Used for masks/<stem>.png and overlays/<stem>.png.
 std::string output_stem(const std::string& file);
+
+/// `text` as one safe file name component: path separators, control characters and characters
+/// Windows refuses (\ : * ? " < > |) become '_', leading dots become '_' (no hidden names, no
+/// "." or ".."), trailing dots and spaces go, at most 120 bytes (cut between UTF-8 characters);
+/// "scan" when nothing is left. Names that need none of this are returned unchanged.
+std::string safe_output_name(const std::string& text);
 
 } // namespace tendo::scoring

@@ -1,0 +1,14 @@
+#!/usr/bin/env python3
+"""Writes tests/data/limits/huge_frames_claim.dcm: a small JPEG cine (three 200 x 200 frames from
+`tendo phantom --seed 5 --encoding jpeg_ybr422 --doppler colour --rows 200 --cols 200 --frames 3`)
+whose header claims 12000 x 12000 pixels per frame. Every check of the loader passes (288 MB per
+frame is under its 512 MB cap, each frame has its fragment); analysing it would need ~2.7 GB.
+Usage: make_limits.py PHANTOM.dcm OUT.dcm"""
+import sys
+
+import pydicom
+
+ds = pydicom.dcmread(sys.argv[1])
+ds.Rows = 12000
+ds.Columns = 12000
+ds.save_as(sys.argv[2])
