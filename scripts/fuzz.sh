@@ -5,8 +5,10 @@
 # The run starts from tests/fuzz/corpus; new inputs go to build-fuzz/corpus (the checked-in corpus
 # stays small: refresh it with FUZZ_MERGE=1, which keeps only inputs that add coverage).
 # Crashes, leaks, timeouts (> 10 s) and out-of-memory (> 2 GB) inputs land in
-# build-fuzz/artifacts/; fuzzing goes on after each one. Any artifact makes the script exit 1.
-# Environment: BUILD_DIR (build-fuzz), FUZZ_CORPUS (work corpus), FUZZ_ARTIFACTS, FUZZ_MERGE=1.
+# build-fuzz/artifacts/ (inputs slower than 10 s as slow-unit-*); fuzzing goes on after each one.
+# Any crash, leak, timeout or oom artifact makes the script exit 1.
+# Environment: BUILD_DIR (build-fuzz), FUZZ_CORPUS (work corpus), FUZZ_ARTIFACTS, FUZZ_TIMEOUT (10),
+# FUZZ_MERGE=1.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-600}
@@ -22,10 +24,20 @@ fuzzer=$build/tests/fuzz/fuzz_open_analyze
 mkdir -p "$corpus" "$artifacts"
 # The fuzzer writes its scratch file here; keep it off the source tree.
 export TMPDIR=${TMPDIR:-/tmp}
-# -fork=1: one worker process, restarted after a crash, so a long run reports every finding.
-nice -n 19 "$fuzzer" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-  -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=200000 \
-  -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" "$root/tests/fuzz/corpus"
+# One process at the lowest priority. libFuzzer stops at a finding (saved in $artifacts); the
+# loop starts it again for the time left, so a long run reports every finding it meets.
+# -timeout is wall-clock: on a loaded machine raise FUZZ_TIMEOUT and re-time what it reports.
+deadline=$((SECONDS + seconds))
+runs=0
+while ((SECONDS < deadline)); do
+  runs=$((runs + 1))
+  started=$SECONDS
+  /usr/bin/time -f "fuzz run $runs: %U s user, %S s system, %M KB peak" \
+    nice -n 19 "$fuzzer" -max_total_time=$((deadline - SECONDS)) -timeout="${FUZZ_TIMEOUT:-10}" \
+    -report_slow_units=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=200000 -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" "$corpus" "$root/tests/fuzz/corpus" || true
+  ((SECONDS - started >= 5)) || { echo "fuzz: the fuzzer stopped at once; giving up" >&2; exit 2; }
+done
 
 if [[ "${FUZZ_MERGE:-0}" == 1 ]]; then
   merged=$(mktemp -d)

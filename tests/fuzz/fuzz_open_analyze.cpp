@@ -1,8 +1,10 @@
 // libFuzzer target for the loader and the analysis: the input bytes become a file, which is
-// opened as a scan, its frames decoded and analysed the way `tendo analyze` and `tendo score` do.
+// probed the way `tendo score` sorts its inputs, opened as a scan, its frames decoded and analysed
+// the way `tendo analyze` and `tendo score` do, and the overlay drawn.
 // Any crash, leak, sanitizer report, hang or oversized allocation is a bug; tendo::Error is the
 // only acceptable way to refuse an input.
 
+#include "tendo/imaging/dicom_probe.hpp"
 #include "tendo/imaging/error.hpp"
 #include "tendo/imaging/reporter.hpp"
 #include "tendo/imaging/scan.hpp"
@@ -58,6 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!out)
             std::abort(); // the scratch directory itself is broken: not the input's fault
     }
+    // The batch's content probe runs on every file first and must never throw.
+    (void)tendo::probe_dicom_object(path);
     try {
         FrameCapReporter reporter;
         tendo::Scan scan = tendo::Scan::open(path, {}, reporter);

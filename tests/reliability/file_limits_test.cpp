@@ -3,6 +3,9 @@
 // files inside their budgets pass through unchanged.
 #include "tendo/scoring/file_limits.hpp"
 
+#include "tendo/imaging/error.hpp"
+#include "tendo/imaging/scan.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -121,6 +124,19 @@ TEST(FileLimits, OuterCancellationStillReachesTheWork) {
     const FileAnalysis out = limit_file_analyzer(inner, FileLimits{}, {})(FileRequest{file, false}, reporter);
     EXPECT_TRUE(saw_cancel);
     EXPECT_EQ(out.result.status, Status::ok) << "cancelled by the user is not over budget";
+}
+
+TEST(FileLimits, CaptureClaimingGigapixelsIsRefusedFromItsHeader) {
+    // 132 bytes claiming 18000 x 18000 RGB (972 MB, under stb's own 1 GB header check).
+    const std::string file = kData + "/limits/huge_capture.png";
+    SilentReporter reporter;
+    try {
+        (void)Scan::open(file, {}, reporter);
+        FAIL() << "opened";
+    } catch (const DicomError& error) {
+        EXPECT_NE(std::string(error.what()).find("image too large (18000 x 18000 pixels)"), std::string::npos)
+            << error.what();
+    }
 }
 
 } // namespace

@@ -126,6 +126,12 @@ cv::Mat read_image(const std::filesystem::path& path) {
         throw Error(path.string() + ": unreadable image (" + stbi_failure_reason() + ")");
     const bool grey = channels_in_file <= 2;
     const int channels = grey ? 1 : 3;
+    // A few kB of PNG can claim gigapixels; the same cap as for a DICOM frame (512 MB).
+    constexpr std::uint64_t kMaxImageBytes = 512ull * 1024 * 1024;
+    if (static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height) * static_cast<std::uint64_t>(channels) >
+        kMaxImageBytes)
+        throw Error(path.string() + ": image too large (" + std::to_string(width) + " x " + std::to_string(height) +
+                    " pixels)");
     std::unique_ptr<stbi_uc, void (*)(void*)> data(stbi_load(path.c_str(), &width, &height, &channels_in_file, channels),
                                                    stbi_image_free);
     if (!data)
