@@ -109,21 +109,61 @@ std::vector<int> border_path(const cv::Mat& score, float bend) {
             acc.at<float>(y, x) = s + best;
             from.at<int>(y, x) = arg;
         }
+    // Back from the right: a column without a predecessor on the path (a restart, or a column
+    // where the border may not go at all) takes its own best row; -1 where no row is allowed.
     std::vector<int> path(static_cast<std::size_t>(cols), -1);
-    int y = 0;
-    float best = kNone;
-    for (int r = 0; r < rows; ++r)
-        if (acc.at<float>(r, cols - 1) > best) {
-            best = acc.at<float>(r, cols - 1);
-            y = r;
-        }
+    auto best_row = [&](int x) {
+        int arg = -1;
+        float best = kNone / 2;
+        for (int r = 0; r < rows; ++r)
+            if (acc.at<float>(r, x) > best) {
+                best = acc.at<float>(r, x);
+                arg = r;
+            }
+        return arg;
+    };
+    int y = -1;
     for (int x = cols - 1; x >= 0; --x) {
+        if (y < 0 || acc.at<float>(y, x) <= kNone / 2)
+            y = best_row(x);
         path[static_cast<std::size_t>(x)] = y;
-        const int py = from.at<int>(y, x);
-        if (py >= 0)
-            y = py;
+        y = y >= 0 ? from.at<int>(y, x) : -1;
     }
     return path;
+}
+
+/// Otsu's threshold of a set of grey values: the level that maximises the between-class variance.
+double otsu_split(const std::vector<float>& values) {
+    if (values.empty())
+        return 0.0;
+    const auto [lo_it, hi_it] = std::minmax_element(values.begin(), values.end());
+    const double lo = *lo_it, hi = *hi_it;
+    if (hi - lo < 1e-6)
+        return lo;
+    constexpr int kBins = 128;
+    std::vector<double> hist(kBins, 0.0);
+    for (float v : values)
+        hist[static_cast<std::size_t>(std::min(kBins - 1, static_cast<int>((v - lo) / (hi - lo) * kBins)))] += 1.0;
+    const double total = static_cast<double>(values.size());
+    double sum_all = 0.0;
+    for (int i = 0; i < kBins; ++i)
+        sum_all += i * hist[static_cast<std::size_t>(i)];
+    double w0 = 0.0, sum0 = 0.0, best = -1.0;
+    int best_i = kBins / 2;
+    for (int i = 0; i < kBins; ++i) {
+        w0 += hist[static_cast<std::size_t>(i)];
+        sum0 += i * hist[static_cast<std::size_t>(i)];
+        const double w1 = total - w0;
+        if (w0 <= 0.0 || w1 <= 0.0)
+            continue;
+        const double m0 = sum0 / w0, m1 = (sum_all - sum0) / w1;
+        const double between = w0 * w1 * (m0 - m1) * (m0 - m1);
+        if (between > best) {
+            best = between;
+            best_i = i;
+        }
+    }
+    return lo + (best_i + 1.0) / kBins * (hi - lo);
 }
 
 LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
@@ -167,7 +207,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
                 if (db - b >= std::max(1, side / 3))
                     contrast = std::min(contrast, inside - sums.mean(x, b, db));
                 // Thicker bars are favoured a little so a thin bright line inside does not win.
-                const float v = static_cast<float>(contrast / level * std::sqrt(half_mm[k] / 2.2));
+                const float v = static_cast<float>(contrast / level * std::pow(half_mm[k] / 2.2, 0.25));
                 if (v > best) {
                     best = v;
                     arg = static_cast<int>(k);
@@ -313,28 +353,18 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     const int far_gap = near_gap + mm_to_px(1.2, w.px_y);
     // Region term: the grey level half-way between the band and the tissue above it; a border
     // that takes in tissue darker than this loses, one that leaves out brighter tissue loses too.
-    double split = 0.0;
-    {
-        const int above_near = mm_to_px(0.5, w.px_y);
-        const int above_far = mm_to_px(2.5, w.px_y);
-        std::vector<double> splits;
-        for (int i = 0; i < n; ++i) {
-            const int cx = cand.x0 + i;
-            const int c = centre[static_cast<std::size_t>(cx)];
-            const int top = w.top[static_cast<std::size_t>(cx)];
-            const int limit = w.limit[static_cast<std::size_t>(cx)];
-            const int a = std::max(top, c - hm);
-            const int b = std::min(limit, c + hm + 1);
-            const int ua = std::max(top, c - hm - above_far);
-            const int ub = std::max(top, c - hm - above_near);
-            if (b > a && ub > ua)
-                splits.push_back(0.5 * (sums.mean(cx, a, b) + sums.mean(cx, ua, ub)));
-        }
-        if (!splits.empty()) {
-            std::nth_element(splits.begin(), splits.begin() + static_cast<std::ptrdiff_t>(splits.size() / 2), splits.end());
-            split = splits[splits.size() / 2];
-        }
+    // Region term: Otsu's split of the grey levels around the band (tendon against the tissue
+    // around it); a border that takes in darker tissue loses, one that leaves out brighter loses.
+    std::vector<float> around;
+    for (int i = 0; i < n; ++i) {
+        const int cx = cand.x0 + i;
+        const int c = centre[static_cast<std::size_t>(cx)];
+        const int y0 = std::max(w.top[static_cast<std::size_t>(cx)], c - reach);
+        const int y1 = std::min(w.limit[static_cast<std::size_t>(cx)], c + reach + 1);
+        for (int y = y0; y < y1; ++y)
+            around.push_back(smooth.at<float>(y, cx));
     }
+    const double split = otsu_split(around);
     const double region_weight = 1.0 / (level * w.px_y); // grey above the split, summed per mm of depth
     cv::Mat top_score(rows, n, CV_32FC1, cv::Scalar(kNone));
     cv::Mat bottom_score(rows, n, CV_32FC1, cv::Scalar(kNone));
@@ -376,7 +406,27 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     }
     const float edge_bend = 0.002f;
     const std::vector<int> top_path = border_path(top_score, edge_bend);
-    const std::vector<int> bottom_path = border_path(bottom_score, edge_bend);
+    // The deep border as the superficial one plus a thickness that changes slowly along the
+    // tendon: a hypoechoic focus or a dark patch inside the tendon cannot pull it up.
+    std::vector<int> bottom_path;
+    {
+        const int max_thick = 2 * reach + 2;
+        cv::Mat by_thickness(max_thick, n, CV_32FC1, cv::Scalar(kNone));
+        for (int i = 0; i < n; ++i) {
+            const int t = top_path[static_cast<std::size_t>(i)];
+            if (t < 0)
+                continue;
+            for (int k = 1; k < max_thick; ++k) {
+                const int row = t + k;
+                if (row >= rows)
+                    break;
+                by_thickness.at<float>(k, i) = bottom_score.at<float>(row, i);
+            }
+        }
+        const std::vector<int> thick_path = border_path(by_thickness, 0.02f);
+        for (int i = 0; i < n; ++i)
+            bottom_path.push_back(top_path[static_cast<std::size_t>(i)] < 0 ? -1 : top_path[static_cast<std::size_t>(i)] + thick_path[static_cast<std::size_t>(i)]);
+    }
     std::vector<double> thick;
     double align_sum = 0.0, coh_sum = 0.0;
     int inside = 0;
@@ -385,11 +435,12 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         const int c = centre[static_cast<std::size_t>(cx)];
         int t = top_path[static_cast<std::size_t>(i)];
         int b = bottom_path[static_cast<std::size_t>(i)];
-        // A column whose border search found nothing keeps the detector's own bar.
+        // A column where a border search found nothing keeps the detector's own bar (cut by the
+        // bone at the insertion).
         if (t < 0 || t >= c)
-            t = std::max(0, c - half_px.front());
+            t = std::max(w.top[static_cast<std::size_t>(cx)], c - hm);
         if (b <= c || b >= rows)
-            b = std::min(rows - 1, c + half_px.front());
+            b = std::max(c + 1, std::min(w.limit[static_cast<std::size_t>(cx)] - 1, c + hm));
         cand.top_edge.push_back(t);
         // Resting on the bone: the border is the cortical surface itself.
         cand.bottom_edge.push_back(b == w.limit[static_cast<std::size_t>(cx)] - 1 && w.bone.row_per_col[static_cast<std::size_t>(cx)] >= 0 ? b + 0.5 : b);
@@ -590,7 +641,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // About 0.1 mm per work pixel is fine enough for borders and four times faster than 0.05.
     // About 0.15 mm per work pixel: borders land within a tenth of a millimetre after sub-row
     // placement, at a quarter of the cost of the frame's own resolution.
-    w.f = std::clamp(std::min(dx, dy) / 0.15, 0.2, 1.0);
+    w.f = std::clamp(std::min(dx, dy) / 0.25, 0.2, 1.0);
     if (w.f > 0.85)
         w.f = 1.0;
     w.px_x = w.f / dx;
