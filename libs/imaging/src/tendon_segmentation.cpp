@@ -347,6 +347,9 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     // Borders: the strongest dark-to-bright rise above the centre and bright-to-dark fall below,
     // each a smooth path. The deep border may sit on the bone when no dark gap separates them.
     const int reach = static_cast<int>(std::lround(1.8 * hm + 0.6 * w.px_y));
+    // The bar detector may lock on a bright part of a tendon whose deep part is hypoechoic: the
+    // deep border is searched down to the thickest tendon's depth below the centre.
+    const int deep_reach = std::max(reach, mm_to_px(9.0, w.px_y));
     const int inner = std::max(1, static_cast<int>(std::lround(0.25 * hm)));
     const int rk = mm_to_px(0.4, w.px_y);
     const int near_gap = mm_to_px(0.3, w.px_y);
@@ -360,7 +363,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         const int cx = cand.x0 + i;
         const int c = centre[static_cast<std::size_t>(cx)];
         const int y0 = std::max(w.top[static_cast<std::size_t>(cx)], c - reach);
-        const int y1 = std::min(w.limit[static_cast<std::size_t>(cx)], c + reach + 1);
+        const int y1 = std::min(w.limit[static_cast<std::size_t>(cx)], c + deep_reach + 1);
         for (int y = y0; y < y1; ++y)
             around.push_back(smooth.at<float>(y, cx));
     }
@@ -387,7 +390,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             strongest = std::max(strongest, v);
         }
         top_strength.push_back(strongest);
-        for (int yy = c + inner; yy <= std::min(limit - 1, c + reach); ++yy) {
+        for (int yy = c + inner; yy <= std::min(limit - 1, c + deep_reach); ++yy) {
             const double ridge = std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_rows(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2)));
             const double step = mean_rows(yy - far_gap, yy - near_gap) - mean_rows(yy + near_gap, yy + far_gap);
             const double region = split > 0.0 ? (sums.sum(cx, c, yy + 1) - split * (yy + 1 - c)) * region_weight : 0.0;
@@ -410,7 +413,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     // tendon: a hypoechoic focus or a dark patch inside the tendon cannot pull it up.
     std::vector<int> bottom_path;
     {
-        const int max_thick = 2 * reach + 2;
+        const int max_thick = reach + deep_reach + 2;
         cv::Mat by_thickness(max_thick, n, CV_32FC1, cv::Scalar(kNone));
         for (int i = 0; i < n; ++i) {
             const int t = top_path[static_cast<std::size_t>(i)];
