@@ -499,7 +499,8 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
             allowed.at<float>(y, x) = 1.0f;
     // Calcifications and specular spots are far brighter than any soft tissue: clipped at the
     // tissue's 99th percentile they cannot make a small box look like a tendon on their own.
-    cv::Mat clipped = cv::min(smooth, static_cast<float>(detail::percentile(smooth, w.tissue, 99.0)));
+    const auto clip_level = static_cast<float>(detail::percentile(smooth, w.tissue, 99.0));
+    cv::Mat clipped = cv::min(smooth, clip_level);
     cv::Mat ii, ia;
     cv::integral(clipped.mul(allowed), ii, CV_64F);
     cv::integral(allowed, ia, CV_64F);
@@ -547,7 +548,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                     if (!inside || !above || !left || !right)
                         continue;
                     const double lateral = (*inside - 0.5 * (*left + *right)) / level;
-                    const double v = 0.5 * ((*inside - *above) / level + lateral) * std::pow(a_mm * b_mm / 12.0, 0.1);
+                    const double v = 0.5 * ((*inside - *above) / level + lateral) * std::pow(a_mm * b_mm / 12.0, 0.2);
                     if (v > best) {
                         best = v;
                         best_at = cv::Point(x, y);
@@ -572,11 +573,24 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     constexpr double kMin = 0.35;
     constexpr double kMax = 2.2;
     const double ds = (kMax - kMin) / (kSteps - 1);
+    // Region term as for the longitudinal borders: Otsu's split of the grey around the box.
+    double split = 0.0;
+    {
+        std::vector<float> around;
+        const int a = static_cast<int>(std::lround(ax)), b = static_cast<int>(std::lround(by));
+        for (int y = std::max(0, best_at.y - 2 * b); y <= std::min(rows - 1, best_at.y + b); ++y)
+            for (int x = std::max(0, best_at.x - 2 * a); x <= std::min(cols - 1, best_at.x + 2 * a); ++x)
+                if (allowed.at<float>(y, x) > 0.0f)
+                    around.push_back(clipped.at<float>(y, x));
+        split = otsu_split(around);
+    }
     cv::Mat score(kSteps, kRays, CV_32FC1, cv::Scalar(kNone));
     for (int r = 0; r < kRays; ++r) {
         const double th = 2.0 * CV_PI * r / kRays;
         const double ux = std::cos(th) * ax;
         const double uy = std::sin(th) * by;
+        const double step_mm = ds * std::hypot(ux / w.px_x, uy / w.px_y);
+        double region = 0.0;
         bool blocked = false;
         for (int s = 0; s < kSteps; ++s) {
             const double rel = kMin + s * ds;
@@ -599,14 +613,15 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
             // Bright rim (ridge) and/or brighter inside than outside.
             const double ridge = std::max(0.0, at(rel) - 0.5 * (at(rel - 2 * ds) + at(rel + 2 * ds)));
             const double step = (at(rel - 2 * ds) + at(rel - 4 * ds)) / 2 - (at(rel + 2 * ds) + at(rel + 4 * ds)) / 2;
-            score.at<float>(s, r) = static_cast<float>((ridge + step) / level);
+            region += (std::min(at(rel), static_cast<double>(clip_level)) - split) / level * step_mm;
+            score.at<float>(s, r) = static_cast<float>((ridge + step) / level + region);
         }
     }
     cv::Mat tripled;
     cv::hconcat(std::vector<cv::Mat>{score, score, score}, tripled);
     const std::vector<int> path = border_path(tripled, 0.003f);
     for (int r = 0; r < kRays; ++r) {
-        const int s = path[static_cast<std::size_t>(kRays + r)];
+        const int s = std::max(0, path[static_cast<std::size_t>(kRays + r)]);
         const double th = 2.0 * CV_PI * r / kRays;
         const double rel = kMin + s * ds;
         cand.contour.emplace_back(best_at.x + rel * std::cos(th) * ax, best_at.y + rel * std::sin(th) * by);
@@ -717,8 +732,11 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // A proximal hamstring tendon is at least ~2.5 mm thick (thinner bright bands are fascia) and
     // clearly brighter than the tissue around it.
     constexpr double kMinContrast = 0.15;
-    const bool long_shape = lc.found && lc.length_mm >= std::max(8.0, 3.0 * lc.thickness_mm) &&
-                            lc.thickness_mm >= 2.5 && lc.contrast >= kMinContrast;
+    // A band must be clearly brighter than the tissue around it (a quarter of the bright level):
+    // muscle between two fasciae reaches about a fifth.
+    constexpr double kMinBandContrast = 0.25;
+    const bool long_shape = lc.found && lc.length_mm >= std::max(8.0, 2.5 * lc.thickness_mm) &&
+                            lc.thickness_mm >= 2.5 && lc.contrast >= kMinBandContrast;
     // A tendon seen lengthways is bright along its whole length (a bright patch that a band
     // merely crosses is not); a cross-section is darker at both sides than inside.
     double long_score = long_shape ? clamp01((lc.contrast - 0.03) / 0.12) * clamp01(0.4 + lc.alignment) *
