@@ -7,6 +7,7 @@
 #include "tendo/scoring/analysis.hpp"
 
 #include <benchmark/benchmark.h>
+#include <opencv2/core/utility.hpp>
 
 #include <filesystem>
 #include <map>
@@ -28,6 +29,7 @@ Fixture& fixture(phantom::Encoding encoding) {
     auto it = cache.find(encoding);
     if (it != cache.end())
         return it->second;
+    cv::setNumThreads(1); // one core, as tendo score runs each file
     phantom::CaseSpec spec;
     spec.view = phantom::CaseView::longitudinal;
     spec.doppler = phantom::DopplerMode::colour;

@@ -866,8 +866,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 if (b < 0)
                     continue;
                 const int fb = std::max(0, static_cast<int>(std::ceil(to_frame(b - 0.5, f))));
-                if (fb < grey.rows)
-                    seg.mask(cv::Rect(x, fb, 1, grey.rows - fb)).setTo(0);
+                for (int y = fb; y < grey.rows; ++y)
+                    seg.mask.at<unsigned char>(y, x) = 0;
             }
     }
     for (int x = 0; x < cols; ++x) {

@@ -191,20 +191,33 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
 
     const double dx = spacing_mm ? spacing_mm->dx_mm : 0.08;
     const double dy = spacing_mm ? spacing_mm->dy_mm : 0.08;
-    const double sx = std::max(0.8, 0.3 / dx);
-    const double sy = std::max(0.8, 0.3 / dy);
-    const double coherence_sigma = std::max(1.0, 0.5 / std::min(dx, dy));
+    // Texture is measured at about 0.12 mm per pixel: finer frames are reduced first (both the
+    // speckle smoothing and the fibre tensor work at 0.3-0.5 mm, so nothing they see is lost).
+    const double reduce = std::min(1.0, std::min(dx, dy) / 0.12);
+    const double rdx = dx / reduce, rdy = dy / reduce;
+    const double sx = std::max(0.8, 0.3 / rdx);
+    const double sy = std::max(0.8, 0.3 / rdy);
+    const double coherence_sigma = std::max(1.0, 0.5 / std::min(rdx, rdy));
     // The filters below only need the mask's neighbourhood: a margin of four widths of the widest
     // kernel leaves the values inside the mask as on the whole frame, at a fraction of the cost.
-    const int margin = static_cast<int>(std::ceil(4.0 * (std::max({sx, sy, coherence_sigma}) + 1.0)));
+    const int margin = static_cast<int>(std::ceil(4.0 * (std::max({sx, sy, coherence_sigma}) + 1.0) / reduce));
     cv::Rect around = cv::boundingRect(valid);
     around.x -= margin;
     around.y -= margin;
     around.width += 2 * margin;
     around.height += 2 * margin;
     around &= cv::Rect(0, 0, grey.cols, grey.rows);
-    const cv::Mat grey_near = grey(around);
-    const cv::Mat valid_near = valid(around);
+    cv::Mat grey_near = grey(around);
+    cv::Mat valid_near = valid(around);
+    if (reduce < 1.0) {
+        const cv::Size size(std::max(1, static_cast<int>(std::lround(around.width * reduce))),
+                            std::max(1, static_cast<int>(std::lround(around.height * reduce))));
+        cv::Mat g, v;
+        cv::resize(grey_near, g, size, 0, 0, cv::INTER_AREA);
+        cv::resize(valid_near, v, size, 0, 0, cv::INTER_AREA);
+        grey_near = g;
+        valid_near = v >= 128; // pixels mostly inside the mask
+    }
 
     // Hypoechoic foci: grey smoothed inside the mask (speckle averaged out over ~0.3 mm) clearly
     // below the tendon's own fibrillar level (its 75th percentile).
@@ -217,7 +230,7 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
     cv::Mat local;
     cv::divide(num, cv::max(den, 1e-3f), local);
     std::vector<float> values;
-    values.reserve(static_cast<std::size_t>(n));
+    values.reserve(static_cast<std::size_t>(cv::countNonZero(valid_near)));
     for (int y = 0; y < valid_near.rows; ++y) {
         const unsigned char* v = valid_near.ptr<unsigned char>(y);
         const float* l = local.ptr<float>(y);
@@ -225,15 +238,16 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
             if (v[x])
                 values.push_back(l[x]);
     }
-    std::vector<float> sorted = values;
-    const auto k = static_cast<std::ptrdiff_t>(0.75 * (sorted.size() - 1));
-    std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
-    const double fibrillar = sorted[static_cast<std::size_t>(k)];
-    const double cut = 0.6 * fibrillar;
-    const auto hypo = std::count_if(values.begin(), values.end(), [&](float v) { return v < cut; });
-    e.hypoechoic_fraction = static_cast<double>(hypo) / static_cast<double>(values.size());
-
-    e.coherence = cv::mean(fibre_coherence(grey_near, coherence_sigma), valid_near)[0];
+    if (!values.empty()) {
+        std::vector<float> sorted = values;
+        const auto k = static_cast<std::ptrdiff_t>(0.75 * (sorted.size() - 1));
+        std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
+        const double fibrillar = sorted[static_cast<std::size_t>(k)];
+        const double cut = 0.6 * fibrillar;
+        const auto hypo = std::count_if(values.begin(), values.end(), [&](float v) { return v < cut; });
+        e.hypoechoic_fraction = static_cast<double>(hypo) / static_cast<double>(values.size());
+        e.coherence = cv::mean(fibre_coherence(grey_near, coherence_sigma), valid_near)[0];
+    }
 
     if (spacing_mm) {
         // Reference band: tissue, non-colour pixels 1-6 mm above the superficial border, in the
