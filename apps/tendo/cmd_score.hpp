@@ -25,7 +25,7 @@ struct ScoreOptions {
     std::string pseudonymize; // KEY or @FILE holding the key, empty for none
     std::optional<Spacing> spacing_mm;
     double reference_mm = 10.0;
-    double file_timeout_s = 300.0;       // per-file time budget, 0 = none
+    double file_timeout_s = 600.0;       // per-file time budget, 0 = none
     std::uint64_t file_memory_mb = 2048; // per-file memory budget, 0 = none
 };
 

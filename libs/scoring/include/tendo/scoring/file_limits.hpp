@@ -14,7 +14,7 @@ namespace tendo::scoring {
 struct FileLimits {
     /// Wall-clock seconds one file may take; 0 = no limit. Checked between frames: the frame
     /// being analysed when the budget runs out is finished, then the file is given up.
-    double timeout_s = 300.0;
+    double timeout_s = 600.0;
     /// Megabytes the analysis of one file may need at its peak, estimated from the pixel
     /// description before any frame is decoded; 0 = no limit.
     std::uint64_t memory_mb = 2048;
