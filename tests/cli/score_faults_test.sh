@@ -16,9 +16,11 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 work=$(mktemp -d /tmp/tendo_score_faults.XXXXXX)
 mounted=""
+mounts=()
 keep=1
 cleanup() {
   [[ -n $mounted ]] && umount "$mounted" 2> /dev/null || true
+  for m in "${mounts[@]}"; do umount "$m" 2> /dev/null || true; done
   if [[ $keep == 1 ]]; then echo "evidence kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -64,27 +66,48 @@ total=$(wc -l < whole/results.jsonl)
 [[ $total -ge 60 ]] || fail "undisturbed run scored only $total files"
 echo "undisturbed run: $total results"
 
-# 1. Read-only output folder (as an unprivileged user when running as root, who may write anywhere).
-as_user=()
-if [[ $(id -u) == 0 ]]; then
-  chmod 755 "$work"
-  chmod -R a+rX study
-  as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
+# 1. Read-only output folder: a read-only bind mount when mounting is allowed (even root cannot
+# write there), else write permission taken away (as an unprivileged user when running as root).
 mkdir readonly_empty
 cp -a whole readonly_done
-chmod -R a-w readonly_empty readonly_done
-run_code code "${as_user[@]}" "$tendo" score study --jobs 2 --masks --overlays --out readonly_empty 2> ro1.log
-[[ $code == 1 || $code == 2 ]] || fail "read-only empty folder: exit $code (a crash?): $(tail -3 ro1.log)"
-grep -q 'readonly_empty' ro1.log || fail "read-only empty folder: the message does not name the folder: $(cat ro1.log)"
-[[ -z $(ls -A readonly_empty) ]] || fail "read-only empty folder: something was written"
-run_code code "${as_user[@]}" "$tendo" score study --jobs 2 --masks --overlays --out readonly_done 2> ro2.log
-[[ $code == 1 || $code == 2 ]] || fail "read-only finished folder: exit $code (a crash?): $(tail -3 ro2.log)"
-[[ -s ro2.log ]] || fail "read-only finished folder: no message"
-chmod -R u+w readonly_done
-expect_intact readonly_done "read-only finished folder"
-expect_same_as_whole readonly_done "read-only finished folder"
-echo "read-only: refused with exit $code: $(head -1 ro2.log)"
+as_user=()
+ro_how=""
+if [[ $(id -u) == 0 ]] && mount --bind readonly_empty readonly_empty 2> /dev/null; then
+  mounts+=("$work/readonly_empty")
+  mount -o remount,bind,ro readonly_empty
+  mount --bind readonly_done readonly_done
+  mounts+=("$work/readonly_done")
+  mount -o remount,bind,ro readonly_done
+  ro_how="read-only bind mount"
+else
+  chmod -R a-w readonly_empty readonly_done
+  ro_how="no write permission"
+  if [[ $(id -u) == 0 ]]; then
+    chmod 755 "$work"
+    chmod -R a+rX study
+    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    "${as_user[@]}" "$tendo" --version > /dev/null 2>&1 || ro_how=""
+    ro_how=${ro_how:+$ro_how, as nobody}
+  fi
+fi
+if [[ -n $ro_how ]]; then
+  run_code code "${as_user[@]}" "$tendo" score study --jobs 2 --masks --overlays --out readonly_empty 2> ro1.log
+  [[ $code == 1 || $code == 2 ]] || fail "read-only empty folder: exit $code (a crash?): $(tail -3 ro1.log)"
+  grep -q 'readonly_empty' ro1.log || fail "read-only empty folder: the message does not name the folder: $(cat ro1.log)"
+  [[ -z $(ls -A readonly_empty) ]] || fail "read-only empty folder: something was written"
+  run_code code "${as_user[@]}" "$tendo" score study --jobs 2 --masks --overlays --out readonly_done 2> ro2.log
+  [[ $code == 1 || $code == 2 ]] || fail "read-only finished folder: exit $code (a crash?): $(tail -3 ro2.log)"
+  [[ -s ro2.log ]] || fail "read-only finished folder: no message"
+  # Checked writable again (SQLite needs to create its shared-memory file to read a WAL store).
+  for m in "${mounts[@]}"; do umount "$m"; done
+  mounts=()
+  chmod -R u+w readonly_empty readonly_done
+  expect_intact readonly_done "read-only finished folder"
+  expect_same_as_whole readonly_done "read-only finished folder"
+  echo "read-only ($ro_how): refused with exit $code: $(head -1 ro2.log)"
+else
+  echo "read-only: not run (root, no mount rights, and nobody cannot run $tendo)"
+fi
 
 # 2a. Disk full, injected: writes below the folder fail with ENOSPC after 400 kB.
 mkdir full
