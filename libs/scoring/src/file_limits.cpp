@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -78,7 +79,8 @@ FileAnalyzer limit_file_analyzer(FileAnalyzer analyzer, const FileLimits& limits
             } catch (const Error&) {
                 // The analyzer opens it again and says why it cannot.
             }
-            const std::uint64_t budget = limits.memory_mb << 20;
+            const std::uint64_t budget = std::min<std::uint64_t>(limits.memory_mb, UINT64_MAX >> 20)
+                                         << 20; // no wrap-around
             if (info) {
                 const std::uint64_t needed = estimated_analysis_bytes(*info);
                 if (needed > budget)
