@@ -520,7 +520,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     const int gap_step = std::max(1, mm_to_px(0.3, w.px_y));
     double best = 0.0;
     cv::Point best_at(-1, -1);
-    double best_a_mm = 0.0, best_b_mm = 0.0, best_lateral = 0.0;
+    double best_a_mm = 0.0, best_b_mm = 0.0, best_lateral = 0.0, best_split = 0.0;
     for (double a_mm : half_width_mm)
         for (double b_mm : half_height_mm) {
             if (b_mm > a_mm)
@@ -547,7 +547,8 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                     // be told from a band.
                     if (!inside || !above || !left || !right)
                         continue;
-                    const double lateral = (*inside - 0.5 * (*left + *right)) / level;
+                    const double sides = 0.5 * (*left + *right);
+                    const double lateral = (*inside - sides) / level;
                     const double v = 0.5 * ((*inside - *above) / level + lateral) * std::pow(a_mm * b_mm / 12.0, 0.2);
                     if (v > best) {
                         best = v;
@@ -555,6 +556,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                         best_a_mm = a_mm;
                         best_b_mm = b_mm;
                         best_lateral = lateral;
+                        best_split = 0.5 * (*inside + sides);
                     }
                 }
             }
@@ -564,26 +566,74 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     cand.contrast = best;
     cand.lateral_contrast = best_lateral;
 
-    // Closed outline: per ray the radius (relative to the blob's ellipse) with the strongest
+    // The box with the best contrast lies inside the cross-section (a box fills an ellipse's middle
+    // only): the ellipse itself is the one around it whose rim separates brighter inside from darker
+    // outside best, with its lowest point on the bone.
+    double ax = best_a_mm * w.px_x;
+    double by = best_b_mm * w.px_y;
+    {
+        auto allowed_at = [&](double x, double y) {
+            const int ix = static_cast<int>(std::lround(x)), iy = static_cast<int>(std::lround(y));
+            return ix >= 0 && iy >= 0 && ix < cols && iy < rows && allowed.at<float>(iy, ix) > 0.0f;
+        };
+        auto rim_contrast = [&](double cx, double cy, double ea, double eb) {
+            constexpr int kPoints = 48;
+            double sum = 0.0;
+            int n = 0;
+            for (int k = 0; k < kPoints; ++k) {
+                const double th = 2.0 * CV_PI * k / kPoints;
+                const double c = std::cos(th), sn = std::sin(th);
+                const double xi = cx + 0.85 * ea * c, yi = cy + 0.85 * eb * sn;
+                const double xo = cx + 1.2 * ea * c, yo = cy + 1.2 * eb * sn;
+                if (!allowed_at(xi, yi) || !allowed_at(xo, yo))
+                    continue; // the bone or the edge of the view: no evidence either way
+                sum += bilinear(clipped, xi, yi) - bilinear(clipped, xo, yo);
+                ++n;
+            }
+            return n >= kPoints / 2 ? sum / n / level : -1e9;
+        };
+        double best_rim = -1e9;
+        cv::Point2d centre(best_at.x, best_at.y);
+        double fit_a = ax, fit_b = by;
+        const double into_bone = mm_to_px(1.0, w.px_y);
+        const double above_bone = mm_to_px(1.5, w.px_y);
+        const double y_step = std::max(1.0, 0.3 * w.px_y);
+        for (double ea = 0.9 * ax; ea <= 2.3 * ax; ea *= 1.12)
+            for (double eb = 0.9 * by; eb <= 2.6 * by && eb <= 1.2 * ea; eb *= 1.12)
+                for (double shift = -0.6; shift <= 0.61; shift += 0.15) {
+                    const double cx = best_at.x + shift * ea;
+                    const int bx = static_cast<int>(std::lround(cx));
+                    if (bx < 0 || bx >= cols)
+                        continue;
+                    const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(bx)];
+                    if (bone_row < 0)
+                        continue;
+                    for (double bottom = bone_row - above_bone; bottom <= bone_row + into_bone; bottom += y_step) {
+                        const double v = rim_contrast(cx, bottom - eb, ea, eb);
+                        if (v > best_rim) {
+                            best_rim = v;
+                            centre = cv::Point2d(cx, bottom - eb);
+                            fit_a = ea;
+                            fit_b = eb;
+                        }
+                    }
+                }
+        if (best_rim > -1e9) {
+            best_at = cv::Point(static_cast<int>(std::lround(centre.x)), static_cast<int>(std::lround(centre.y)));
+            ax = fit_a;
+            by = fit_b;
+        }
+    }
+    // Closed outline: per ray the radius (relative to that ellipse) with the strongest
     // bright-inside/dark-outside step; rays change smoothly; three turns closed the loop.
-    const double ax = best_a_mm * w.px_x;
-    const double by = best_b_mm * w.px_y;
     constexpr int kRays = 72;
     constexpr int kSteps = 48;
-    constexpr double kMin = 0.35;
-    constexpr double kMax = 2.2;
+    constexpr double kMin = 0.6;
+    constexpr double kMax = 1.5;
     const double ds = (kMax - kMin) / (kSteps - 1);
-    // Region term as for the longitudinal borders: Otsu's split of the grey around the box.
-    double split = 0.0;
-    {
-        std::vector<float> around;
-        const int a = static_cast<int>(std::lround(ax)), b = static_cast<int>(std::lround(by));
-        for (int y = std::max(0, best_at.y - 2 * b); y <= std::min(rows - 1, best_at.y + b); ++y)
-            for (int x = std::max(0, best_at.x - 2 * a); x <= std::min(cols - 1, best_at.x + 2 * a); ++x)
-                if (allowed.at<float>(y, x) > 0.0f)
-                    around.push_back(clipped.at<float>(y, x));
-        split = otsu_split(around);
-    }
+    // Region term: grey above the level half-way between the cross-section and the tissue beside it
+    // counts for the inside.
+    const double split = best_split;
     cv::Mat score(kSteps, kRays, CV_32FC1, cv::Scalar(kNone));
     for (int r = 0; r < kRays; ++r) {
         const double th = 2.0 * CV_PI * r / kRays;
@@ -613,7 +663,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
             // Bright rim (ridge) and/or brighter inside than outside.
             const double ridge = std::max(0.0, at(rel) - 0.5 * (at(rel - 2 * ds) + at(rel + 2 * ds)));
             const double step = (at(rel - 2 * ds) + at(rel - 4 * ds)) / 2 - (at(rel + 2 * ds) + at(rel + 4 * ds)) / 2;
-            region += (std::min(at(rel), static_cast<double>(clip_level)) - split) / level * step_mm;
+            region += 3.0 * (std::min(at(rel), static_cast<double>(clip_level)) - split) / level * step_mm;
             score.at<float>(s, r) = static_cast<float>((ridge + step) / level + region);
         }
     }
