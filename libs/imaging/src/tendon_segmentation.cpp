@@ -407,8 +407,9 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             bottom_score.at<float>(limit - 1, i) > kNone)
             bottom_score.at<float>(limit - 1, i) = std::max(bottom_score.at<float>(limit - 1, i), 0.6f * typical_edge);
     }
-    const float edge_bend = 0.002f;
-    const std::vector<int> top_path = border_path(top_score, edge_bend);
+    // Both borders are smooth anatomical boundaries: a row of change costs a twentieth of a
+    // typical edge (a tenth for the thickness).
+    const std::vector<int> top_path = border_path(top_score, 0.05f);
     // The deep border as the superficial one plus a thickness that changes slowly along the
     // tendon: a hypoechoic focus or a dark patch inside the tendon cannot pull it up.
     std::vector<int> bottom_path;
@@ -426,7 +427,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
                 by_thickness.at<float>(k, i) = bottom_score.at<float>(row, i);
             }
         }
-        const std::vector<int> thick_path = border_path(by_thickness, 0.02f);
+        const std::vector<int> thick_path = border_path(by_thickness, 0.1f);
         for (int i = 0; i < n; ++i)
             bottom_path.push_back(top_path[static_cast<std::size_t>(i)] < 0 ? -1 : top_path[static_cast<std::size_t>(i)] + thick_path[static_cast<std::size_t>(i)]);
     }
