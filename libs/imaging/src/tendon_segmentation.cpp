@@ -907,9 +907,12 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         seg.confidence = trans_score * bone_term;
     }
 
-    // The mask stays in the tissue area and above the bone surface.
+    // The mask stays in the imaged part of the tissue area and above the bone surface.
     if (view != View::none) {
-        seg.mask &= tissue_mask;
+        cv::Mat searched;
+        cv::resize(w.tissue, searched, grey.size(), 0, 0, cv::INTER_NEAREST);
+        cv::dilate(searched, searched, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
+        seg.mask &= tissue_mask & searched;
         if (w.bone.found())
             for (int x = 0; x < grey.cols; ++x) {
                 const int wx = std::clamp(static_cast<int>((x + 0.5) * f), 0, cols - 1);

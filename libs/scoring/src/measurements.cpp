@@ -85,6 +85,10 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
         return smooth[j - 1] + t * (smooth[j] - smooth[j - 1]);
     };
     const double march = std::min(s.dx_mm, s.dy_mm) / 8.0; // mm per step along the normal
+    // A normal that leaves the mask through the band's first or last column has run along the band
+    // out of its end: that is not a cross-section.
+    const double first_col = std::min(mid.front().x, mid.back().x);
+    const double last_col = std::max(mid.front().x, mid.back().x);
     for (double a = 0.0; a <= total + 1e-9; a += step_mm) {
         const cv::Point2d p = point_at(a);
         const cv::Point2d p0 = point_at(a - 0.5);
@@ -125,6 +129,8 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
             // The edge lies half a step beyond the last inside sample.
             ends[side] = d + 0.5 * march;
             end_points[side] = cv::Point2d(p.x + sign * ends[side] * nx_px, p.y + sign * ends[side] * ny_px);
+            if (end_points[side].x < first_col + 1.0 || end_points[side].x > last_col - 1.0)
+                complete = false;
         }
         const bool centre_inside = m.at<unsigned char>(static_cast<int>(std::lround(p.y)), static_cast<int>(std::lround(p.x))) != 0;
         const double thickness = centre_inside ? ends[0] + ends[1] : 0.0;
