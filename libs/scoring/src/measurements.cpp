@@ -39,6 +39,7 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
         return profile;
     // Midline per column.
     std::vector<cv::Point2d> mid;
+    std::vector<int> column_extent(static_cast<std::size_t>(m.cols), 0); // mask rows from first to last
     for (int x = 0; x < m.cols; ++x) {
         int top = -1, bottom = -1;
         for (int y = 0; y < m.rows; ++y)
@@ -47,8 +48,10 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
                     top = y;
                 bottom = y;
             }
-        if (top >= 0)
+        if (top >= 0) {
             mid.emplace_back(x, 0.5 * (top + bottom));
+            column_extent[static_cast<std::size_t>(x)] = bottom - top + 1;
+        }
     }
     if (mid.empty())
         return profile;
@@ -134,6 +137,11 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
         }
         const bool centre_inside = m.at<unsigned char>(static_cast<int>(std::lround(p.y)), static_cast<int>(std::lround(p.x))) != 0;
         const double thickness = centre_inside ? ends[0] + ends[1] : 0.0;
+        // Across a band the normal is never longer than the band's vertical extent (it is that
+        // extent times the cosine of the slope): a longer one has run along a bend of the band.
+        const int column = std::clamp(static_cast<int>(std::lround(p.x)), 0, m.cols - 1);
+        if (thickness > 1.2 * column_extent[static_cast<std::size_t>(column)] * s.dy_mm + 2.0 * s.dy_mm)
+            complete = false;
         profile.centreline.push_back(p);
         profile.arc_mm.push_back(a);
         profile.thickness_mm.push_back(thickness);
