@@ -29,6 +29,22 @@ INSTANTIATE_TEST_SUITE_P(Bundled, Samples,
                                            "us_mf_ybr422_jpeg_regions_sonosite.dcm",
                                            "us_rgb_explicit_logiq700.dcm"));
 
+// Every real scanner file of the test data (cardiac, thyroid, abdominal, musculoskeletal; no
+// hamstring): none may come out as a confident tendon.
+TEST(SamplesReal, NoRealScanIsAConfidentTendon) {
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(TENDO_REAL_DICOM)) {
+        if (entry.path().extension() != ".dcm")
+            continue;
+        ++files;
+        SilentReporter reporter;
+        const ScanResult r = analyze_file(entry.path(), AnalysisOptions{}, reporter);
+        ASSERT_NE(r.status, Status::error) << entry.path() << ": " << (r.error ? *r.error : "");
+        EXPECT_LT(r.confidence, 0.5) << entry.path() << ": view " << to_string(r.view);
+    }
+    EXPECT_GE(files, 20);
+}
+
 TEST(SamplesErrors, UnreadableFileIsAnErrorResultNotAnException) {
     SilentReporter reporter;
     const ScanResult r = analyze_file(std::filesystem::path(TENDO_SAMPLES) / "does_not_exist.dcm", AnalysisOptions{}, reporter);

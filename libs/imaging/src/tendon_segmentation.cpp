@@ -794,7 +794,10 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                                          clamp01((lc.coverage - 0.5) / 0.35)
                                    : 0.0;
     constexpr double kMinLateral = 0.1;
-    const double trans_score = tc.found && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
+    // The common hamstring tendon's cross-section is at least about 2.5 mm deep and 5 mm wide
+    // (as the band must be 2.5 mm thick); smaller ovals on a bright line are other structures.
+    const bool trans_shape = tc.found && tc.height_mm >= 2.5 && tc.width_mm >= 5.0;
+    const double trans_score = trans_shape && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
                                    ? clamp01((tc.contrast - 0.04) / 0.15) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
                                    : 0.0;
     seg.features = {{"long_found", lc.found},          {"long_length_mm", lc.length_mm},
@@ -937,6 +940,10 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         seg.confidence = std::min(seg.confidence, 0.3);
         seg.warnings.emplace_back("pixels too coarse for tendon measurement");
     }
+    // Without a calibration the size rules above were checked on an assumed spacing: the outline
+    // may be shown, but it is not a confident tendon.
+    if (view != View::none && !spacing_mm)
+        seg.confidence = std::min(seg.confidence, 0.45);
     if (view != View::none && seg.confidence < 0.2) {
         seg.warnings.emplace_back("low contrast");
     }
