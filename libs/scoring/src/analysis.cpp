@@ -171,38 +171,38 @@ ScanAnalysis analyze_scan(const Scan& scan, const AnalysisOptions& options, Repo
     // The tendon is found on frame 0. With Doppler, every frame's colour is separated and counted
     // inside that tendon, and the frame with the most colour (earliest on a tie) is analysed in
     // full; without Doppler frame 0 is the analysed frame (measurements.md, "Cine loops").
-    std::optional<ScanAnalysis> chosen = analyze_frame(scan.frame(0), info.regions, spacing, options);
+    const ScanAnalysis first = analyze_frame(scan.frame(0), info.regions, spacing, options);
     reporter.progress(1, static_cast<std::size_t>(frames));
-    if (frames > 1 && chosen->result.neovascularity.doppler && chosen->result.view != View::none) {
-        const cv::Mat tendon = chosen->segmentation.mask;
-        int best_frame = 0;
-        int best_colour = cv::countNonZero(chosen->colour_mask & tendon);
+    int best_frame = 0;
+    if (frames > 1 && first.result.neovascularity.doppler && first.result.view != View::none) {
+        int best_colour = cv::countNonZero(first.colour_mask & first.segmentation.mask);
         for (int i = 1; i < frames && !reporter.cancelled(); ++i) {
-            const DopplerSeparation d = separate_doppler(scan.frame(i).pixels, chosen->tissue, info.regions);
-            const int colour = cv::countNonZero(d.colour_mask & tendon);
+            const DopplerSeparation d = separate_doppler(scan.frame(i).pixels, first.tissue, info.regions);
+            const int colour = cv::countNonZero(d.colour_mask & first.segmentation.mask);
             if (colour > best_colour) {
                 best_colour = colour;
                 best_frame = i;
             }
             reporter.progress(static_cast<std::size_t>(i + 1), static_cast<std::size_t>(frames));
         }
-        if (best_frame != 0)
-            chosen = analyze_frame(scan.frame(best_frame), info.regions, spacing, options);
     }
+    ScanAnalysis a = best_frame == 0 ? first : analyze_frame(scan.frame(best_frame), info.regions, spacing, options);
     // Cine median of the thickness: over the first, middle and last frames (more frames of one
-    // sweep add little and cost a whole analysis each).
+    // sweep add little and cost a whole analysis each). Frames already analysed are not redone.
     std::vector<double> max_per_frame;
-    if (frames > 2 && chosen->result.view != View::none) {
+    if (frames > 2 && a.result.view != View::none) {
         for (int i : {0, frames / 2, frames - 1}) {
             if (reporter.cancelled())
                 break;
-            const ScanAnalysis other = i == chosen->frame.index ? *chosen : analyze_frame(scan.frame(i), info.regions, spacing, options);
+            const ScanAnalysis& other = i == 0 ? first
+                                        : i == best_frame
+                                            ? a
+                                            : analyze_frame(scan.frame(i), info.regions, spacing, options);
             if (other.result.thickness.max_mm)
                 max_per_frame.push_back(*other.result.thickness.max_mm);
         }
     }
     reporter.progress(static_cast<std::size_t>(frames), static_cast<std::size_t>(frames));
-    ScanAnalysis a = std::move(*chosen);
     ScanResult& r = a.result;
     r.file = info.file.string();
     if (!info.sop_instance_uid.empty())
