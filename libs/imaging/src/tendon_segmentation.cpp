@@ -23,6 +23,7 @@ struct Work {
     double px_y = 12.5;      // work pixels per mm down a column
     cv::Mat grey;            // CV_32FC1, colour pixels filled from their grey neighbours
     cv::Mat tissue;          // CV_8UC1
+    cv::Mat imaged;          // CV_8UC1, the tissue at least ~1.4 mm inside the imaged area
     std::vector<int> top;    // first tissue row per column (-1 none)
     std::vector<int> limit;  // one past the last searchable row per column (bone or tissue bottom)
     BoneSurface bone;
@@ -249,6 +250,8 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         int n = 0;
         for (int k = beyond_gap; k <= beyond_gap + beyond_len; ++k) {
             const int bx = x - direction * k;
+            if (!w.imaged.at<unsigned char>(std::clamp(y, 0, rows - 1), bx))
+                return false; // the end is at the edge of the imaged area
             const int b_beyond = w.bone.row_per_col[static_cast<std::size_t>(bx)];
             if (b_beyond >= 0 && b_beyond <= y)
                 return true; // the bone rises across the band
@@ -265,6 +268,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     std::vector<int> half;
     double contrast_sum = 0.0;
     int first = 0, last = -1;
+    int insertion_side = 1; // +1: the insertion is at the first column
     float overall = 0.0f;
     for (int direction : {1, -1}) {
         cv::Mat acc(rows, cols, CV_32FC1, cv::Scalar(kNone));
@@ -313,17 +317,56 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         int end = x;
         while (x >= 0 && x < cols && y >= 0) {
             centre[static_cast<std::size_t>(x)] = y;
-            contrast_sum += response.at<float>(y, x);
-            half.push_back(half_px[scale.at<unsigned char>(y, x)]);
             end = x;
             y = from.at<int>(y, x);
             x -= direction;
         }
         first = std::min(end, best_at.x);
         last = std::max(end, best_at.x);
+        insertion_side = direction;
     }
     if (last < first)
         return cand;
+    // A weak stretch at the insertion end is tissue the band ran on into (muscle over the bone
+    // beyond the insertion): the band starts where it is clearly bright again, if it rests on the
+    // bone there too.
+    if (w.bone.found() && last - first >= 4) {
+        std::vector<float> along;
+        for (int x = first; x <= last; ++x)
+            along.push_back(response.at<float>(centre[static_cast<std::size_t>(x)], x));
+        std::vector<float> sorted_along = along;
+        const auto k90 = static_cast<std::ptrdiff_t>(0.9 * (sorted_along.size() - 1));
+        std::nth_element(sorted_along.begin(), sorted_along.begin() + k90, sorted_along.end());
+        const float weak = 0.5f * sorted_along[static_cast<std::size_t>(k90)];
+        const int window = mm_to_px(1.0, w.px_x);
+        const int n_along = last - first + 1;
+        auto window_mean = [&](int i) {
+            const int a = insertion_side > 0 ? i : std::max(0, i - window + 1);
+            const int b = insertion_side > 0 ? std::min(n_along, i + window) : i + 1;
+            return std::accumulate(along.begin() + a, along.begin() + b, 0.0f) / static_cast<float>(b - a);
+        };
+        for (int k = 0; k < n_along / 2; ++k) {
+            const int i = insertion_side > 0 ? k : n_along - 1 - k;
+            if (window_mean(i) < weak)
+                continue;
+            const int x = first + i;
+            const int c = centre[static_cast<std::size_t>(x)];
+            const int b = w.bone.row_per_col[static_cast<std::size_t>(x)];
+            const int deep = c + half_px[scale.at<unsigned char>(c, x)];
+            if (k > 0 && b >= 0 && deep <= b && b - deep <= near_bone) {
+                if (insertion_side > 0)
+                    first = x;
+                else
+                    last = x;
+            }
+            break;
+        }
+    }
+    for (int x = first; x <= last; ++x) {
+        const int y = centre[static_cast<std::size_t>(x)];
+        contrast_sum += response.at<float>(y, x);
+        half.push_back(half_px[scale.at<unsigned char>(y, x)]);
+    }
     cand.x0 = first;
     cand.x1 = last;
     const int n = cand.x1 - cand.x0 + 1;
@@ -733,8 +776,13 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         // A region rectangle also covers the black corners beside a curvilinear probe's fan: only
         // the imaged (lit) part of it is searched, so black corners never pass for dark tissue.
         cv::Mat lit;
-        cv::GaussianBlur(w.grey, lit, cv::Size(0, 0), std::max(1.0, 0.7 * w.px_x));
+        const double lit_sigma = std::max(1.0, 0.7 * w.px_x);
+        cv::GaussianBlur(w.grey, lit, cv::Size(0, 0), lit_sigma);
         w.tissue &= lit > 3.0f;
+        // The blur spreads the image's brightness past its edge: shrunk back by twice its width
+        // (about 1.4 mm), the lit area is where tissue beside a band is surely imaged.
+        const int shrink = static_cast<int>(std::lround(2.0 * lit_sigma));
+        cv::erode(w.tissue, w.imaged, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * shrink + 1, 2 * shrink + 1)));
     }
     cv::erode(w.tissue, w.tissue, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
     const int rows = w.grey.rows;
@@ -850,6 +898,29 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                     best_step = step;
                     best_row = r;
                 }
+            }
+            // A border that is a bright line (the paratenon, or a fascia on the deep side) lies at
+            // the line's centre; the steepest rise found above is its outer flank, which the
+            // line's blur puts a few tenths of a millimetre outside. The line is there when the
+            // brightest row within half a millimetre inwards stands clearly above the tendon
+            // further in.
+            const int inward = top ? 1 : -1;
+            const int ridge_reach = std::max(1, static_cast<int>(std::lround(0.5 / dy)));
+            int peak = best_row;
+            for (int k = 1; k <= ridge_reach; ++k)
+                if (smoothed(best_row + inward * k) > smoothed(peak))
+                    peak = best_row + inward * k;
+            if (peak != best_row) {
+                const int beyond0 = std::max(1, static_cast<int>(std::lround(0.5 / dy)));
+                const int beyond1 = std::max(beyond0 + 1, static_cast<int>(std::lround(1.0 / dy)));
+                double further_in = 0.0;
+                for (int k = beyond0; k <= beyond1; ++k)
+                    further_in += smoothed(peak + inward * k);
+                further_in /= beyond1 - beyond0 + 1;
+                const double outside = smoothed(best_row - inward * std::max(1, static_cast<int>(std::lround(0.3 / dy))));
+                const double height = smoothed(peak) - outside;
+                if (height > 0.0 && smoothed(peak) - further_in >= 0.15 * height)
+                    best_row = peak;
             }
             return static_cast<double>(std::clamp(best_row, 0, grey.rows - 1));
         };

@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS inputs (
 /// One prepared statement, finalised on scope exit.
 class Statement {
 public:
-    Statement(sqlite3* db, const char* sql) : db_(db) {
+    Statement(sqlite3* db, const char* sql) {
         if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK)
             ok_ = false;
     }
@@ -75,7 +75,6 @@ public:
     std::int64_t column_integer(int index) const { return sqlite3_column_int64(statement_, index); }
 
 private:
-    sqlite3* db_;
     sqlite3_stmt* statement_ = nullptr;
     bool ok_ = true;
 };
