@@ -446,38 +446,92 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     for (int i = 0; i < n; ++i) {
         const int cx = cand.x0 + i;
         const int limit = w.limit[static_cast<std::size_t>(cx)];
-        if (w.bone.found() && w.bone.row_per_col[static_cast<std::size_t>(cx)] >= 0 && limit - 1 >= 0 &&
-            bottom_score.at<float>(limit - 1, i) > kNone)
+        // Resting on the bone (no darker gap just above it), the cortex is the deep edge, worth
+        // most of a typical edge.
+        const int c = centre[static_cast<std::size_t>(cx)];
+        if (!w.bone.found() || w.bone.row_per_col[static_cast<std::size_t>(cx)] < 0 || limit - 1 <= c ||
+            bottom_score.at<float>(limit - 1, i) <= kNone)
+            continue;
+        const int above0 = std::max(c, limit - mm_to_px(1.2, w.px_y));
+        const int above1 = std::max(above0 + 1, limit - mm_to_px(0.2, w.px_y));
+        if (sums.mean(cx, above0, above1) >= split)
             bottom_score.at<float>(limit - 1, i) = std::max(bottom_score.at<float>(limit - 1, i), 0.6f * typical_edge);
     }
     // Both borders are smooth anatomical boundaries: a row of change costs a twentieth of a
     // typical edge (a tenth for the thickness).
     const std::vector<int> top_path = border_path(top_score, 0.05f);
     // The deep border as the superficial one plus a thickness that changes slowly along the
-    // tendon: a hypoechoic focus or a dark patch inside the tendon cannot pull it up.
+    // tendon (by at most one work row per millimetre): a hypoechoic focus or a dark patch inside
+    // the tendon cannot pull it up. Below the bone the score is that of resting on the bone, so
+    // the thickness need not follow the bone's rise at the insertion (the mask is cut there).
     std::vector<int> bottom_path;
     {
+        for (int i = 0; i < n; ++i) {
+            const int cx = cand.x0 + i;
+            const int limit = w.limit[static_cast<std::size_t>(cx)];
+            const int c = centre[static_cast<std::size_t>(cx)];
+            if (!w.bone.found() || w.bone.row_per_col[static_cast<std::size_t>(cx)] < 0 || limit < 1)
+                continue;
+            const float on_bone = bottom_score.at<float>(limit - 1, i);
+            if (on_bone <= kNone)
+                continue;
+            for (int yy = limit; yy <= std::min(rows - 1, c + deep_reach); ++yy)
+                bottom_score.at<float>(yy, i) = on_bone;
+        }
         const int max_thick = reach + deep_reach + 2;
-        cv::Mat by_thickness(max_thick, n, CV_32FC1, cv::Scalar(kNone));
+        const int group = std::max(1, static_cast<int>(std::lround(w.px_x)));
+        const int groups = (n + group - 1) / group;
+        cv::Mat by_thickness(max_thick, groups, CV_32FC1, cv::Scalar(kNone));
+        for (int gi = 0; gi < groups; ++gi)
+            for (int k = 1; k < max_thick; ++k) {
+                double sum = 0.0;
+                int valid = 0;
+                for (int i = gi * group; i < std::min(n, (gi + 1) * group); ++i) {
+                    const int t = top_path[static_cast<std::size_t>(i)];
+                    if (t < 0 || t + k >= rows || bottom_score.at<float>(t + k, i) <= kNone)
+                        continue;
+                    sum += bottom_score.at<float>(t + k, i);
+                    ++valid;
+                }
+                if (valid > 0)
+                    by_thickness.at<float>(k, gi) = static_cast<float>(sum / valid * group);
+            }
+        const std::vector<int> thick_path = border_path(by_thickness, 0.1f * static_cast<float>(group));
         for (int i = 0; i < n; ++i) {
             const int t = top_path[static_cast<std::size_t>(i)];
-            if (t < 0)
+            // Linear between the group centres.
+            const double at = (i + 0.5) / group - 0.5;
+            const int g0 = std::clamp(static_cast<int>(std::floor(at)), 0, groups - 1);
+            const int g1 = std::min(groups - 1, g0 + 1);
+            const double u = std::clamp(at - g0, 0.0, 1.0);
+            const int k0 = thick_path[static_cast<std::size_t>(g0)];
+            const int k1 = thick_path[static_cast<std::size_t>(g1)] < 0 ? k0 : thick_path[static_cast<std::size_t>(g1)];
+            if (t < 0 || k0 < 0) {
+                bottom_path.push_back(-1);
                 continue;
-            for (int k = 1; k < max_thick; ++k) {
-                const int row = t + k;
-                if (row >= rows)
-                    break;
-                by_thickness.at<float>(k, i) = bottom_score.at<float>(row, i);
             }
+            const int limit = w.limit[static_cast<std::size_t>(cand.x0 + i)];
+            bottom_path.push_back(std::min(limit - 1, t + static_cast<int>(std::lround((1.0 - u) * k0 + u * k1))));
         }
-        const std::vector<int> thick_path = border_path(by_thickness, 0.1f);
-        for (int i = 0; i < n; ++i)
-            bottom_path.push_back(top_path[static_cast<std::size_t>(i)] < 0 ? -1 : top_path[static_cast<std::size_t>(i)] + thick_path[static_cast<std::size_t>(i)]);
     }
+    // Columns at the band's ends where the superficial border is pressed against the top of the
+    // searched area (the skin margin, which slants down at a fan's edge) show a tendon the view
+    // cuts: their border is the view's, not the tendon's, and they are left out.
+    auto cut_by_view = [&](int i) {
+        const int t = top_path[static_cast<std::size_t>(i)];
+        return t < 0 || t <= w.top[static_cast<std::size_t>(cand.x0 + i)] + 1;
+    };
+    int lo = 0, hi = n - 1;
+    while (lo < hi && cut_by_view(lo))
+        ++lo;
+    while (hi > lo && cut_by_view(hi))
+        --hi;
+    if (hi - lo + 1 < 3)
+        return cand;
     std::vector<double> thick;
     double align_sum = 0.0, coh_sum = 0.0;
     int inside = 0;
-    for (int i = 0; i < n; ++i) {
+    for (int i = lo; i <= hi; ++i) {
         const int cx = cand.x0 + i;
         const int c = centre[static_cast<std::size_t>(cx)];
         int t = top_path[static_cast<std::size_t>(i)];
@@ -500,7 +554,9 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     }
     std::nth_element(thick.begin(), thick.begin() + static_cast<std::ptrdiff_t>(thick.size() / 2), thick.end());
     cand.thickness_mm = thick[thick.size() / 2];
-    cand.length_mm = n / w.px_x;
+    cand.x1 = cand.x0 + hi;
+    cand.x0 += lo;
+    cand.length_mm = (hi - lo + 1) / w.px_x;
     cand.alignment = inside > 0 ? align_sum / inside : 0.0;
     cand.coherence = inside > 0 ? coh_sum / inside : 0.0;
     cand.found = true;
@@ -834,7 +890,10 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // A band must be clearly brighter than the tissue around it (a quarter of the bright level):
     // muscle between two fasciae reaches about a fifth.
     constexpr double kMinBandContrast = 0.25;
-    const bool long_shape = lc.found && lc.length_mm >= std::max(8.0, 2.5 * lc.thickness_mm) &&
+    // Seen lengthways the common tendon runs on from its insertion for centimetres: a band shorter
+    // than 15 mm (or than 2.5 thicknesses) is some other structure.
+    constexpr double kMinBandLengthMm = 15.0;
+    const bool long_shape = lc.found && lc.length_mm >= std::max(kMinBandLengthMm, 2.5 * lc.thickness_mm) &&
                             lc.thickness_mm >= 2.5 && lc.contrast >= kMinBandContrast;
     // A tendon seen lengthways is bright along its whole length (a bright patch that a band
     // merely crosses is not); a cross-section is darker at both sides than inside.
