@@ -434,8 +434,12 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         }
         top_strength.push_back(strongest);
         for (int yy = c + inner; yy <= std::min(limit - 1, c + deep_reach); ++yy) {
-            const double ridge = std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_rows(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2)));
-            const double step = mean_rows(yy - far_gap, yy - near_gap) - mean_rows(yy + near_gap, yy + far_gap);
+            // Windows below the border that the searched area cuts off (at the bone or the
+            // image's bottom) hold nothing to compare with: no edge is seen there (the bone's own
+            // edge is scored below, only where no darker gap lies over it).
+            const bool below_seen = yy + far_gap <= limit;
+            const double ridge = below_seen ? std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_rows(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2))) : 0.0;
+            const double step = below_seen ? mean_rows(yy - far_gap, yy - near_gap) - mean_rows(yy + near_gap, yy + far_gap) : 0.0;
             const double region = split > 0.0 ? (sums.sum(cx, c, yy + 1) - split * (yy + 1 - c)) * region_weight : 0.0;
             bottom_score.at<float>(yy, i) = static_cast<float>((ridge + step) / level + region);
         }
@@ -446,16 +450,15 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     for (int i = 0; i < n; ++i) {
         const int cx = cand.x0 + i;
         const int limit = w.limit[static_cast<std::size_t>(cx)];
-        // Resting on the bone (no darker gap just above it), the cortex is the deep edge, worth
-        // most of a typical edge.
+        // Resting on the bone, the cortex is the deep edge, worth most of a typical edge; the
+        // tissue taken in above it still counts, so a darker gap over the bone is not taken in.
         const int c = centre[static_cast<std::size_t>(cx)];
         if (!w.bone.found() || w.bone.row_per_col[static_cast<std::size_t>(cx)] < 0 || limit - 1 <= c ||
             bottom_score.at<float>(limit - 1, i) <= kNone)
             continue;
-        const int above0 = std::max(c, limit - mm_to_px(1.2, w.px_y));
-        const int above1 = std::max(above0 + 1, limit - mm_to_px(0.2, w.px_y));
-        if (sums.mean(cx, above0, above1) >= split)
-            bottom_score.at<float>(limit - 1, i) = std::max(bottom_score.at<float>(limit - 1, i), 0.6f * typical_edge);
+        const double region = split > 0.0 ? (sums.sum(cx, c, limit) - split * (limit - c)) * region_weight : 0.0;
+        bottom_score.at<float>(limit - 1, i) =
+            std::max(bottom_score.at<float>(limit - 1, i), 0.6f * typical_edge + static_cast<float>(region));
     }
     // Both borders are smooth anatomical boundaries: a row of change costs a twentieth of a
     // typical edge (a tenth for the thickness).
@@ -514,18 +517,31 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             bottom_path.push_back(std::min(limit - 1, t + static_cast<int>(std::lround((1.0 - u) * k0 + u * k1))));
         }
     }
-    // Columns at the band's ends where the superficial border is pressed against the top of the
-    // searched area (the skin margin, which slants down at a fan's edge) show a tendon the view
-    // cuts: their border is the view's, not the tendon's, and they are left out.
+    // Columns at the band's ends where a border is pressed against the edge of the searched area
+    // (the skin margin, or the image's bottom where no bone ends the column; both slant at a
+    // fan's edge) show a tendon the view cuts: their borders are the view's, not the tendon's,
+    // and up to 3 mm of them are left out at each end.
     auto cut_by_view = [&](int i) {
+        const int cx = cand.x0 + i;
         const int t = top_path[static_cast<std::size_t>(i)];
-        return t < 0 || t <= w.top[static_cast<std::size_t>(cand.x0 + i)] + 1;
+        const int b = bottom_path[static_cast<std::size_t>(i)];
+        const bool no_bone = w.bone.row_per_col[static_cast<std::size_t>(cx)] < 0;
+        return t < 0 || t <= w.top[static_cast<std::size_t>(cx)] + 1 ||
+               (no_bone && b >= w.limit[static_cast<std::size_t>(cx)] - 1);
     };
+    // A border path that jumps between two columns restarted there: the stretch beyond the jump
+    // was pushed off the tendon's border by the edge of the searched area.
+    auto jump = [&](int i, int j) {
+        return std::abs(top_path[static_cast<std::size_t>(i)] - top_path[static_cast<std::size_t>(j)]) > 1;
+    };
+    const int max_cut = std::min(mm_to_px(3.0, w.px_x), n / 4);
     int lo = 0, hi = n - 1;
-    while (lo < hi && cut_by_view(lo))
-        ++lo;
-    while (hi > lo && cut_by_view(hi))
-        --hi;
+    for (int i = 0; i < max_cut; ++i)
+        if (cut_by_view(i) || jump(i, i + 1))
+            lo = i + 1;
+    for (int i = n - 1; i > n - 1 - max_cut; --i)
+        if (cut_by_view(i) || jump(i, i - 1))
+            hi = i - 1;
     if (hi - lo + 1 < 3)
         return cand;
     std::vector<double> thick;
@@ -988,6 +1004,31 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
             top_rows.push_back(refine(lc.x0 + i, lc.top_edge[static_cast<std::size_t>(i)], true));
             bottom_rows.push_back(std::max(top_rows.back(), refine(lc.x0 + i, lc.bottom_edge[static_cast<std::size_t>(i)], false)));
         }
+        // Each column was placed on its own: speckle moves single columns by a row or two, which
+        // a smooth boundary does not do (and which would inflate the maximum thickness). A running
+        // median over about a millimetre, then a mean over half of it, removes that.
+        const int median_half = std::max(1, static_cast<int>(std::lround(0.5 * w.px_x)));
+        const int mean_half = std::max(1, median_half / 2);
+        auto smooth_rows = [&](std::vector<double>& rows_along) {
+            const int count = static_cast<int>(rows_along.size());
+            std::vector<double> median(rows_along.size());
+            for (int i = 0; i < count; ++i) {
+                std::vector<double> window(rows_along.begin() + std::max(0, i - median_half),
+                                           rows_along.begin() + std::min(count, i + median_half + 1));
+                std::nth_element(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(window.size() / 2), window.end());
+                median[static_cast<std::size_t>(i)] = window[window.size() / 2];
+            }
+            for (int i = 0; i < count; ++i) {
+                const int a = std::max(0, i - mean_half);
+                const int b = std::min(count - 1, i + mean_half);
+                rows_along[static_cast<std::size_t>(i)] =
+                    std::accumulate(median.begin() + a, median.begin() + b + 1, 0.0) / (b - a + 1);
+            }
+        };
+        smooth_rows(top_rows);
+        smooth_rows(bottom_rows);
+        for (int i = 0; i < n; ++i)
+            bottom_rows[static_cast<std::size_t>(i)] = std::max(bottom_rows[static_cast<std::size_t>(i)], top_rows[static_cast<std::size_t>(i)]);
         for (int i = 0; i < n; ++i)
             outline.emplace_back(to_frame(lc.x0 + i, f), top_rows[static_cast<std::size_t>(i)]);
         for (int i = n - 1; i >= 0; --i)
@@ -1005,9 +1046,9 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         cv::fillPoly(seg.mask, std::vector<std::vector<cv::Point>>{poly}, cv::Scalar(255), cv::LINE_8, kShift);
         for (int i = 0; i < n; ++i) {
             seg.superficial_border.emplace_back(static_cast<int>(std::lround(to_frame(lc.x0 + i, f))),
-                                                static_cast<int>(top_rows[static_cast<std::size_t>(i)]));
+                                                static_cast<int>(std::lround(top_rows[static_cast<std::size_t>(i)])));
             seg.deep_border.emplace_back(static_cast<int>(std::lround(to_frame(lc.x0 + i, f))),
-                                         static_cast<int>(bottom_rows[static_cast<std::size_t>(i)]));
+                                         static_cast<int>(std::lround(bottom_rows[static_cast<std::size_t>(i)])));
         }
         // Insertion: the end of the band whose deep border rests on the bone.
         const int near_px = mm_to_px(1.0, w.px_y);
