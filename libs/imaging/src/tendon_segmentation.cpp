@@ -24,7 +24,8 @@ struct Work {
     cv::Mat grey;            // CV_32FC1, colour pixels filled from their grey neighbours
     cv::Mat tissue;          // CV_8UC1
     cv::Mat imaged;          // CV_8UC1, the tissue at least ~1.4 mm inside the imaged area
-    std::vector<int> top;    // first tissue row per column (-1 none)
+    std::vector<int> first_tissue; // first imaged tissue row per column (-1 none)
+    std::vector<int> top;    // first searchable row per column, below the skin (-1 none)
     std::vector<int> limit;  // one past the last searchable row per column (bone or tissue bottom)
     BoneSurface bone;
 };
@@ -424,9 +425,14 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         // A border is a bright line (the paratenon) and/or a step from the darker tissue outside
         // to the brighter tendon inside; fibrils inside the tendon are lines without the step.
         auto mean_rows = [&](int a, int b) { return sums.mean(cx, std::max(top, a), std::min(limit, b)); };
+        // The windows above the border may read the skin margin (imaged, only not searched), but
+        // not beyond the image: where they would, no edge is seen.
+        const int imaged_top = w.first_tissue[static_cast<std::size_t>(cx)];
+        auto mean_above = [&](int a, int b) { return sums.mean(cx, std::max(imaged_top, a), std::min(limit, b)); };
         for (int yy = std::max(top + 1, c - reach); yy <= c - inner; ++yy) {
-            const double ridge = std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_rows(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2)));
-            const double step = mean_rows(yy + near_gap, yy + far_gap) - mean_rows(yy - far_gap, yy - near_gap);
+            const bool above_seen = yy - far_gap >= imaged_top;
+            const double ridge = above_seen ? std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_above(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2))) : 0.0;
+            const double step = above_seen ? mean_rows(yy + near_gap, yy + far_gap) - mean_above(yy - far_gap, yy - near_gap) : 0.0;
             const float v = static_cast<float>((ridge + step) / level);
             const double region = split > 0.0 ? (sums.sum(cx, yy, c + 1) - split * (c + 1 - yy)) * region_weight : 0.0;
             top_score.at<float>(yy, i) = v + static_cast<float>(region);
@@ -866,6 +872,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     w.bone = detail::bone_surface_on(smooth_iso, w.tissue, w.px_y);
     const int skin_px = mm_to_px(3.0, w.px_y);
     w.top.assign(static_cast<std::size_t>(cols), -1);
+    w.first_tissue.assign(static_cast<std::size_t>(cols), -1);
     w.limit.assign(static_cast<std::size_t>(cols), 0);
     for (int x = 0; x < cols; ++x) {
         int first = -1, last = -1;
@@ -875,6 +882,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                     first = y;
                 last = y;
             }
+        w.first_tissue[static_cast<std::size_t>(x)] = first;
         // Skin and dermis (the first ~3 mm) never hold the tendon.
         if (first >= 0)
             first = std::min(last, first + skin_px);
