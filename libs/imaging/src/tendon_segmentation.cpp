@@ -757,6 +757,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     // counts for the inside.
     const double split = best_split;
     cv::Mat score(kSteps, kRays, CV_32FC1, cv::Scalar(kNone));
+    std::vector<int> on_bone_at(kRays, -1); // the last step inside before the bone, per ray
     for (int r = 0; r < kRays; ++r) {
         const double th = 2.0 * CV_PI * r / kRays;
         const double ux = std::cos(th) * ax;
@@ -778,6 +779,8 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                 // typical edge.
                 if (s > 0 && score.at<float>(s - 1, r) > kNone)
                     score.at<float>(s - 1, r) = std::max(score.at<float>(s - 1, r), static_cast<float>(0.3 * best));
+                if (s > 0 && iy >= w.limit[static_cast<std::size_t>(ix)] && w.bone.row_per_col[static_cast<std::size_t>(ix)] >= 0)
+                    on_bone_at[static_cast<std::size_t>(r)] = s - 1;
                 blocked = true;
                 break;
             }
@@ -795,8 +798,15 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     for (int r = 0; r < kRays; ++r) {
         const int s = std::max(0, path[static_cast<std::size_t>(kRays + r)]);
         const double th = 2.0 * CV_PI * r / kRays;
-        const double rel = kMin + s * ds;
-        cand.contour.emplace_back(best_at.x + rel * std::cos(th) * ax, best_at.y + rel * std::sin(th) * by);
+        const double ux = std::cos(th) * ax;
+        const double uy = std::sin(th) * by;
+        double rel = kMin + s * ds;
+        const double mm_per_rel = std::hypot(ux / w.px_x, uy / w.px_y);
+        if (s == on_bone_at[static_cast<std::size_t>(r)]) {
+            // Resting on the bone: the outline reaches the cortex (the mask is cut at its surface).
+            rel += 2.0 * ds + 0.5 / std::max(1e-6, mm_per_rel * w.px_y);
+        }
+        cand.contour.emplace_back(best_at.x + rel * ux, best_at.y + rel * uy);
     }
     cv::Rect box = cv::boundingRect(std::vector<cv::Point2f>(cand.contour.begin(), cand.contour.end()));
     cand.width_mm = box.width / w.px_x;
