@@ -1,0 +1,76 @@
+#pragma once
+
+#include "segmentation_detail.hpp"
+
+#include <opencv2/core/mat.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <vector>
+
+// The tendon finders' shared types: the frame at the working resolution and what each finder
+// returns. Private to tendo_imaging.
+namespace tendo::detail {
+
+/// Score of a place a path may not go.
+inline constexpr float kNone = -1e9f;
+
+/// The frame reduced to a working resolution, with everything needed to search it.
+struct Work {
+    double f = 1.0;          // work pixels per frame pixel
+    double px_x = 12.5;      // work pixels per mm along a row
+    double px_y = 12.5;      // work pixels per mm down a column
+    cv::Mat grey;            // CV_32FC1, colour pixels filled from their grey neighbours
+    cv::Mat tissue;          // CV_8UC1
+    cv::Mat imaged;          // CV_8UC1, the tissue at least ~1.4 mm inside the imaged area
+    std::vector<int> first_tissue; // first imaged tissue row per column (-1 none)
+    std::vector<int> top;    // first searchable row per column, below the skin (-1 none)
+    std::vector<int> limit;  // one past the last searchable row per column (bone or tissue bottom)
+    BoneSurface bone;
+};
+
+inline int mm_to_px(double mm, double px_per_mm) { return std::max(1, static_cast<int>(std::lround(mm * px_per_mm))); }
+
+/// Frame coordinate of a work coordinate (pixel centres map to pixel centres).
+inline double to_frame(double work, double f) { return (work + 0.5) / f - 0.5; }
+
+struct LongCandidate {
+    bool found = false;
+    int x0 = 0, x1 = -1;
+    std::vector<double> top_edge;    // work-row boundary (between rows) per column x0..x1
+    std::vector<double> bottom_edge; // work-row boundary per column
+    double contrast = 0.0;           // mean bar response along the path (0-1 of the level)
+    double thickness_mm = 0.0;       // median
+    double length_mm = 0.0;
+    double alignment = 0.0;          // mean horizontal alignment inside the band
+    double coherence = 0.0;
+    double coverage = 0.0;           // fraction of the band's columns where it is clearly bright
+};
+
+struct TransCandidate {
+    bool found = false;
+    std::vector<cv::Point2d> contour; // work coordinates
+    double contrast = 0.0;
+    double width_mm = 0.0;
+    double height_mm = 0.0;
+    double coherence = 0.0;
+    double alignment = 0.0;
+    double lateral_contrast = 0.0;    // brighter than the tissue beside it at the same depth
+};
+
+/// Path of one border across columns [x0, x1]: maximises the summed score with at most one row
+/// of change per column. `score` is rows x (x1 - x0 + 1), kNone where the border may not go.
+std::vector<int> border_path(const cv::Mat& score, float bend);
+
+/// The best band that ends at an insertion, with its superficial and deep borders; `smooth` is the
+/// work image blurred along the fibres, `level` the bright tissue level.
+LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
+                                const cv::Mat& coherence, double level);
+
+/// The best cross-section resting on the bone and darker at both sides, outlined; `seed` (work
+/// coordinates) restricts the search to boxes around it.
+TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
+                               const cv::Mat& coherence, double level, const std::optional<cv::Point2d>& seed);
+
+} // namespace tendo::detail

@@ -1,0 +1,253 @@
+#include "tendon_finders.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+namespace tendo::detail {
+
+namespace {
+
+/// Mean of the box [x0, x1) x [y0, y1) from an integral image (CV_64F), 0 if empty.
+double box_sum(const cv::Mat& integral, int x0, int y0, int x1, int y1) {
+    x0 = std::clamp(x0, 0, integral.cols - 1);
+    x1 = std::clamp(x1, 0, integral.cols - 1);
+    y0 = std::clamp(y0, 0, integral.rows - 1);
+    y1 = std::clamp(y1, 0, integral.rows - 1);
+    if (x1 <= x0 || y1 <= y0)
+        return 0.0;
+    return integral.at<double>(y1, x1) - integral.at<double>(y0, x1) - integral.at<double>(y1, x0) +
+           integral.at<double>(y0, x0);
+}
+
+double bilinear(const cv::Mat& image, double x, double y) {
+    x = std::clamp(x, 0.0, image.cols - 1.001);
+    y = std::clamp(y, 0.0, image.rows - 1.001);
+    const int x0 = static_cast<int>(x);
+    const int y0 = static_cast<int>(y);
+    const double fx = x - x0;
+    const double fy = y - y0;
+    const float* r0 = image.ptr<float>(y0);
+    const float* r1 = image.ptr<float>(y0 + 1);
+    return (1 - fy) * ((1 - fx) * r0[x0] + fx * r0[x0 + 1]) + fy * ((1 - fx) * r1[x0] + fx * r1[x0 + 1]);
+}
+
+} // namespace
+
+TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
+                               const cv::Mat& coherence, double level, const std::optional<cv::Point2d>& seed) {
+    TransCandidate cand;
+    const int rows = smooth.rows;
+    const int cols = smooth.cols;
+    // Searchable pixels only (tissue above the bone): others count as absent in the box sums.
+    cv::Mat allowed = cv::Mat::zeros(rows, cols, CV_32FC1);
+    for (int x = 0; x < cols; ++x)
+        for (int y = std::max(0, w.top[static_cast<std::size_t>(x)]); y < w.limit[static_cast<std::size_t>(x)]; ++y)
+            allowed.at<float>(y, x) = 1.0f;
+    // Calcifications and specular spots are far brighter than any soft tissue: clipped at the
+    // tissue's 99th percentile they cannot make a small box look like a tendon on their own.
+    const auto clip_level = static_cast<float>(detail::percentile(smooth, w.tissue, 99.0));
+    cv::Mat clipped = cv::min(smooth, clip_level);
+    cv::Mat ii, ia;
+    cv::integral(clipped.mul(allowed), ii, CV_64F);
+    cv::integral(allowed, ia, CV_64F);
+    auto mean_of = [&](int x0, int y0, int x1, int y1, double min_fraction) -> std::optional<double> {
+        const double n = box_sum(ia, x0, y0, x1, y1);
+        if (n < min_fraction * std::max(1, (x1 - x0) * (y1 - y0)) || n < 1.0)
+            return std::nullopt;
+        return box_sum(ii, x0, y0, x1, y1) / n;
+    };
+    // Candidate cross-sections: boxes of several half-widths and half-heights (flat ovals are
+    // common) resting on the bone surface: the box's bottom within 1 mm into and 2 mm above it.
+    // A cross-section is brighter than the tissue above it and than the tissue at its sides; a
+    // band cut lengthways is as bright at its sides, so it scores nothing here.
+    const std::vector<double> half_width_mm = {2.5, 3.5, 5.0, 6.5, 8.5, 11.0};
+    const std::vector<double> half_height_mm = {1.3, 1.9, 2.6, 3.4, 4.4, 5.6};
+    const int stride = std::max(1, mm_to_px(0.3, w.px_x));
+    const int gap_step = std::max(1, mm_to_px(0.3, w.px_y));
+    double best = 0.0;
+    cv::Point best_at(-1, -1);
+    double best_a_mm = 0.0, best_b_mm = 0.0, best_lateral = 0.0, best_split = 0.0;
+    for (double a_mm : half_width_mm)
+        for (double b_mm : half_height_mm) {
+            if (b_mm > a_mm)
+                continue;
+            const int a = mm_to_px(a_mm, w.px_x);
+            const int b = mm_to_px(b_mm, w.px_y);
+            const int side = std::max(a / 2, mm_to_px(2.0, w.px_x));
+            const int gap = mm_to_px(0.5, w.px_x);
+            for (int x = 0; x < cols; x += stride) {
+                if (seed && std::abs(x - seed->x) / w.px_x > a_mm)
+                    continue;
+                const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(x)];
+                if (bone_row < 0)
+                    continue;
+                for (int bottom = bone_row - mm_to_px(2.0, w.px_y); bottom <= bone_row + mm_to_px(1.0, w.px_y); bottom += gap_step) {
+                    const int y = bottom - b;
+                    if (seed && std::abs(y - seed->y) / w.px_y > b_mm)
+                        continue;
+                    const auto inside = mean_of(x - a, y - b, x + a + 1, y + b + 1, 0.8);
+                    const auto above = mean_of(x - a, y - 3 * b - 1, x + a + 1, y - b - gap, 0.5);
+                    const auto left = mean_of(x - a - gap - side, y - b, x - a - gap, y + b + 1, 0.9);
+                    const auto right = mean_of(x + a + 1 + gap, y - b, x + a + 1 + gap + side, y + b + 1, 0.9);
+                    // Both sides must be in view: a bright patch cut by the edge of the view cannot
+                    // be told from a band.
+                    if (!inside || !above || !left || !right)
+                        continue;
+                    const double sides = 0.5 * (*left + *right);
+                    const double lateral = (*inside - sides) / level;
+                    const double v = 0.5 * ((*inside - *above) / level + lateral) * std::pow(a_mm * b_mm / 12.0, 0.2);
+                    if (v > best) {
+                        best = v;
+                        best_at = cv::Point(x, y);
+                        best_a_mm = a_mm;
+                        best_b_mm = b_mm;
+                        best_lateral = lateral;
+                        best_split = 0.5 * (*inside + sides);
+                    }
+                }
+            }
+        }
+    if (best_at.x < 0)
+        return cand;
+    cand.contrast = best;
+    cand.lateral_contrast = best_lateral;
+
+    // The box with the best contrast lies inside the cross-section (a box fills an ellipse's middle
+    // only): the ellipse itself is the one around it whose rim separates brighter inside from darker
+    // outside best, with its lowest point on the bone.
+    double ax = best_a_mm * w.px_x;
+    double by = best_b_mm * w.px_y;
+    {
+        auto allowed_at = [&](double x, double y) {
+            const int ix = static_cast<int>(std::lround(x)), iy = static_cast<int>(std::lround(y));
+            return ix >= 0 && iy >= 0 && ix < cols && iy < rows && allowed.at<float>(iy, ix) > 0.0f;
+        };
+        auto rim_contrast = [&](double cx, double cy, double ea, double eb) {
+            constexpr int kPoints = 48;
+            double sum = 0.0;
+            int n = 0;
+            for (int k = 0; k < kPoints; ++k) {
+                const double th = 2.0 * CV_PI * k / kPoints;
+                const double c = std::cos(th), sn = std::sin(th);
+                const double xi = cx + 0.85 * ea * c, yi = cy + 0.85 * eb * sn;
+                const double xo = cx + 1.2 * ea * c, yo = cy + 1.2 * eb * sn;
+                if (!allowed_at(xi, yi) || !allowed_at(xo, yo))
+                    continue; // the bone or the edge of the view: no evidence either way
+                sum += bilinear(clipped, xi, yi) - bilinear(clipped, xo, yo);
+                ++n;
+            }
+            return n >= kPoints / 2 ? sum / n / level : -1e9;
+        };
+        double best_rim = -1e9;
+        cv::Point2d centre(best_at.x, best_at.y);
+        double fit_a = ax, fit_b = by;
+        const double into_bone = mm_to_px(1.0, w.px_y);
+        const double above_bone = mm_to_px(1.5, w.px_y);
+        const double y_step = std::max(1.0, 0.3 * w.px_y);
+        for (double ea = 0.9 * ax; ea <= 2.3 * ax; ea *= 1.12)
+            for (double eb = 0.9 * by; eb <= 2.6 * by && eb <= 1.2 * ea; eb *= 1.12)
+                for (double shift = -0.6; shift <= 0.61; shift += 0.15) {
+                    const double cx = best_at.x + shift * ea;
+                    const int bx = static_cast<int>(std::lround(cx));
+                    if (bx < 0 || bx >= cols)
+                        continue;
+                    const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(bx)];
+                    if (bone_row < 0)
+                        continue;
+                    for (double bottom = bone_row - above_bone; bottom <= bone_row + into_bone; bottom += y_step) {
+                        const double v = rim_contrast(cx, bottom - eb, ea, eb);
+                        if (v > best_rim) {
+                            best_rim = v;
+                            centre = cv::Point2d(cx, bottom - eb);
+                            fit_a = ea;
+                            fit_b = eb;
+                        }
+                    }
+                }
+        if (best_rim > -1e9) {
+            best_at = cv::Point(static_cast<int>(std::lround(centre.x)), static_cast<int>(std::lround(centre.y)));
+            ax = fit_a;
+            by = fit_b;
+        }
+    }
+    // Closed outline: per ray the radius (relative to that ellipse) with the strongest
+    // bright-inside/dark-outside step; rays change smoothly; three turns closed the loop.
+    constexpr int kRays = 72;
+    constexpr int kSteps = 48;
+    constexpr double kMin = 0.6;
+    constexpr double kMax = 1.5;
+    const double ds = (kMax - kMin) / (kSteps - 1);
+    // Region term: grey above the level half-way between the cross-section and the tissue beside it
+    // counts for the inside.
+    const double split = best_split;
+    cv::Mat score(kSteps, kRays, CV_32FC1, cv::Scalar(kNone));
+    std::vector<int> on_bone_at(kRays, -1); // the last step inside before the bone, per ray
+    for (int r = 0; r < kRays; ++r) {
+        const double th = 2.0 * CV_PI * r / kRays;
+        const double ux = std::cos(th) * ax;
+        const double uy = std::sin(th) * by;
+        const double step_mm = ds * std::hypot(ux / w.px_x, uy / w.px_y);
+        double region = 0.0;
+        bool blocked = false;
+        for (int s = 0; s < kSteps; ++s) {
+            const double rel = kMin + s * ds;
+            const double px = best_at.x + rel * ux;
+            const double py = best_at.y + rel * uy;
+            const int ix = static_cast<int>(std::lround(px));
+            const int iy = static_cast<int>(std::lround(py));
+            if (ix < 0 || ix >= cols || iy < 0 || blocked)
+                break;
+            const bool outside = iy >= w.limit[static_cast<std::size_t>(ix)] || iy < w.top[static_cast<std::size_t>(ix)];
+            if (outside) {
+                // The outline may rest on the bone or the view's edge: a boundary here scores as a
+                // typical edge.
+                if (s > 0 && score.at<float>(s - 1, r) > kNone)
+                    score.at<float>(s - 1, r) = std::max(score.at<float>(s - 1, r), static_cast<float>(0.3 * best));
+                if (s > 0 && iy >= w.limit[static_cast<std::size_t>(ix)] && w.bone.row_per_col[static_cast<std::size_t>(ix)] >= 0)
+                    on_bone_at[static_cast<std::size_t>(r)] = s - 1;
+                blocked = true;
+                break;
+            }
+            auto at = [&](double q) { return bilinear(smooth, best_at.x + q * ux, best_at.y + q * uy); };
+            // Bright rim (ridge) and/or brighter inside than outside.
+            const double ridge = std::max(0.0, at(rel) - 0.5 * (at(rel - 2 * ds) + at(rel + 2 * ds)));
+            const double step = (at(rel - 2 * ds) + at(rel - 4 * ds)) / 2 - (at(rel + 2 * ds) + at(rel + 4 * ds)) / 2;
+            region += 3.0 * (std::min(at(rel), static_cast<double>(clip_level)) - split) / level * step_mm;
+            score.at<float>(s, r) = static_cast<float>((ridge + step) / level + region);
+        }
+    }
+    cv::Mat tripled;
+    cv::hconcat(std::vector<cv::Mat>{score, score, score}, tripled);
+    const std::vector<int> path = border_path(tripled, 0.003f);
+    for (int r = 0; r < kRays; ++r) {
+        const int s = std::max(0, path[static_cast<std::size_t>(kRays + r)]);
+        const double th = 2.0 * CV_PI * r / kRays;
+        const double ux = std::cos(th) * ax;
+        const double uy = std::sin(th) * by;
+        double rel = kMin + s * ds;
+        const double mm_per_rel = std::hypot(ux / w.px_x, uy / w.px_y);
+        if (s == on_bone_at[static_cast<std::size_t>(r)]) {
+            // Resting on the bone: the outline reaches the cortex (the mask is cut at its surface).
+            rel += 2.0 * ds + 0.5 / std::max(1e-6, mm_per_rel * w.px_y);
+        }
+        cand.contour.emplace_back(best_at.x + rel * ux, best_at.y + rel * uy);
+    }
+    cv::Rect box = cv::boundingRect(std::vector<cv::Point2f>(cand.contour.begin(), cand.contour.end()));
+    cand.width_mm = box.width / w.px_x;
+    cand.height_mm = box.height / w.px_y;
+    cv::Mat m = cv::Mat::zeros(rows, cols, CV_8UC1);
+    std::vector<cv::Point> poly;
+    for (const auto& p : cand.contour)
+        poly.emplace_back(static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y)));
+    cv::fillPoly(m, std::vector<std::vector<cv::Point>>{poly}, cv::Scalar(255));
+    cand.coherence = cv::mean(coherence, m)[0];
+    cand.alignment = cv::mean(alignment, m)[0];
+    cand.found = true;
+    return cand;
+}
+
+} // namespace tendo::detail
