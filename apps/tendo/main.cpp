@@ -11,6 +11,7 @@
 #include "cmd_merge.hpp"
 #include "cmd_score.hpp"
 #include "tendo/imaging/error.hpp"
+#include "tendo/imaging/memory_reuse.hpp"
 #include "tendo/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -22,6 +23,7 @@
 
 int main(int argc, char** argv) {
     using namespace tendo::cli;
+    tendo::keep_freed_memory_for_reuse();
     CLI::App app{"tendo: quantitative ultrasound of the proximal hamstring tendon"};
     app.set_version_flag("--version", std::string("tendo ") + tendo::kPipelineVersion);
     app.require_subcommand(1);

@@ -1,11 +1,13 @@
 // tendo-viewer: the sonographer's review and correction workstation.
 #include "app.hpp"
+#include "tendo/imaging/memory_reuse.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 int main(int argc, char** argv) {
+    tendo::keep_freed_memory_for_reuse();
     tendo::viewer::ViewerOptions options;
     CLI::App app{
         "tendo-viewer: review, correct and compare ultrasound scans of the proximal hamstring tendon"};
