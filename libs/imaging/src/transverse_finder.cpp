@@ -3,6 +3,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <vector>
@@ -123,16 +124,23 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     double by = best_b_mm * w.px_y;
     {
         auto allowed_at = [&](double x, double y) {
-            const int ix = static_cast<int>(std::lround(x)), iy = static_cast<int>(std::lround(y));
-            return ix >= 0 && iy >= 0 && ix < cols && iy < rows && allowed.at<float>(iy, ix) > 0.0f;
+            if (x < -0.5 || y < -0.5)
+                return false;
+            const int ix = static_cast<int>(x + 0.5), iy = static_cast<int>(y + 0.5);
+            return ix < cols && iy < rows && allowed.at<float>(iy, ix) > 0.0f;
         };
+        // The rim is sampled at the same 48 angles for every ellipse tried (tens of thousands).
+        constexpr int kPoints = 48;
+        std::array<double, kPoints> cosines{}, sines{};
+        for (int k = 0; k < kPoints; ++k) {
+            cosines[static_cast<std::size_t>(k)] = std::cos(2.0 * CV_PI * k / kPoints);
+            sines[static_cast<std::size_t>(k)] = std::sin(2.0 * CV_PI * k / kPoints);
+        }
         auto rim_contrast = [&](double cx, double cy, double ea, double eb) {
-            constexpr int kPoints = 48;
             double sum = 0.0;
             int n = 0;
             for (int k = 0; k < kPoints; ++k) {
-                const double th = 2.0 * CV_PI * k / kPoints;
-                const double c = std::cos(th), sn = std::sin(th);
+                const double c = cosines[static_cast<std::size_t>(k)], sn = sines[static_cast<std::size_t>(k)];
                 const double xi = cx + 0.85 * ea * c, yi = cy + 0.85 * eb * sn;
                 const double xo = cx + 1.2 * ea * c, yo = cy + 1.2 * eb * sn;
                 if (!allowed_at(xi, yi) || !allowed_at(xo, yo))
