@@ -57,8 +57,11 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     // fascia or septa).
     const std::vector<double> half_mm = {1.0, 1.3, 1.7, 2.2, 2.8, 3.5, 4.3, 5.2, 6.0};
     std::vector<int> half_px;
-    for (double h : half_mm)
+    std::vector<double> thickness_weight; // thicker bars are favoured a little
+    for (double h : half_mm) {
         half_px.push_back(mm_to_px(h, w.px_y));
+        thickness_weight.push_back(std::pow(h / 2.2, 0.25));
+    }
     const int side_min = mm_to_px(0.8, w.px_y);
 
     cv::Mat response(rows, cols, CV_32FC1, cv::Scalar(0));
@@ -88,7 +91,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
                 if (db - b >= std::max(1, side / 3))
                     contrast = std::min(contrast, inside - sums.mean(x, b, db));
                 // Thicker bars are favoured a little so a thin bright line inside does not win.
-                const float v = static_cast<float>(contrast / level * std::pow(half_mm[k] / 2.2, 0.25));
+                const float v = static_cast<float>(contrast / level * thickness_weight[k]);
                 if (v > best) {
                     best = v;
                     arg = static_cast<int>(k);
