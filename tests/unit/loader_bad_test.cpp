@@ -1,5 +1,6 @@
 // Every malformed file of tests/data/dicom-bad (BAD.md) is refused with a reason naming the file,
 // or, for a bad region, loaded with a warning and no made-up calibration.
+#include "tendo/imaging/dicom_probe.hpp"
 #include "tendo/imaging/error.hpp"
 #include "tendo/imaging/reporter.hpp"
 #include "tendo/imaging/scan.hpp"
@@ -82,6 +83,25 @@ TEST(BadRegion, UserSpacingIsTheNextCalibrationSource) {
     const Scan scan = Scan::open(kBadDir / "bad_region.dcm", OpenOptions{Spacing{0.2, 0.25}}, reporter);
     EXPECT_EQ(scan.info().calibration.source, SpacingSource::user);
     EXPECT_EQ(scan.info().calibration.spacing_mm, (Spacing{0.2, 0.25}));
+}
+
+// Found by fuzzing: 224 bytes whose SOP Class UID claims 2.8 GB. DCMTK leaves long values on disk
+// and allocates the claimed length when one is read; the probe and the loader must refuse the file
+// before reading any value.
+TEST(FuzzRegression, ValueLongerThanTheFileIsRefusedBeforeItIsRead) {
+    const fs::path path = fs::path(TENDO_TEST_DATA) / "fuzz-regressions" / "oom-value-longer-than-file.bin";
+    ASSERT_LT(fs::file_size(path), 1000u);
+    const DicomProbe probe = probe_dicom_object(path);
+    EXPECT_EQ(probe.kind, DicomObjectKind::not_dicom);
+    SilentReporter reporter;
+    try {
+        Scan::open(path, {}, reporter);
+        FAIL() << "accepted";
+    } catch (const Error& error) {
+        const std::string message = error.what();
+        EXPECT_EQ(message.rfind(path.string() + ": ", 0), 0u) << message;
+        EXPECT_NE(message.find("(0008,0016) claims 2812739610 bytes"), std::string::npos) << message;
+    }
 }
 
 TEST(MissingFile, IsAnErrorNamingTheFile) {

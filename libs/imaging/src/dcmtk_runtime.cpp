@@ -2,12 +2,16 @@
 
 #include <dcmtk/config/osconfig.h>
 
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcstack.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
 #include <dcmtk/oflog/spi/logevent.h>
 
+#include <cstdio>
 #include <mutex>
 
 namespace tendo::detail {
@@ -51,5 +55,22 @@ void init_dcmtk() {
 DcmtkLogCapture::DcmtkLogCapture() : previous_(active_capture) { active_capture = this; }
 
 DcmtkLogCapture::~DcmtkLogCapture() { active_capture = previous_; }
+
+std::optional<std::string> value_longer_than_file(DcmItem& item, std::uintmax_t file_bytes) {
+    DcmStack stack;
+    while (item.nextObject(stack, true).good()) {
+        DcmObject* object = stack.top();
+        // Pixel data is checked where it is read (a file that ends inside it is "truncated").
+        if (object == nullptr || !object->isLeaf() || object->getTag() == DCM_PixelData)
+            continue;
+        const Uint32 length = object->getLength();
+        if (length == DCM_UndefinedLength || length <= file_bytes)
+            continue;
+        char tag[16];
+        std::snprintf(tag, sizeof tag, "(%04x,%04x)", object->getGTag(), object->getETag());
+        return std::string(tag) + " claims " + std::to_string(length) + " bytes";
+    }
+    return std::nullopt;
+}
 
 } // namespace tendo::detail

@@ -1,8 +1,12 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+class DcmItem;
 
 namespace tendo::detail {
 
@@ -26,5 +30,11 @@ private:
     std::vector<std::string> messages_;
     DcmtkLogCapture* previous_;
 };
+
+/// The first element of `item` (nested ones included, pixel data not) whose declared value length is larger than
+/// the whole file, as "(gggg,eeee) claims N bytes"; nullopt if none. DCMTK leaves long values on
+/// disk and allocates their declared length when one is read: a 200-byte file claiming a 3 GB
+/// value would make that allocation. Such a file is damaged, and no value of it may be read.
+std::optional<std::string> value_longer_than_file(DcmItem& item, std::uintmax_t file_bytes);
 
 } // namespace tendo::detail

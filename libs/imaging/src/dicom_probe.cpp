@@ -50,6 +50,14 @@ DicomProbe probe_dicom_object(const fs::path& path) {
                                                      kMaxProbeValueBytes, ERM_autoDetect, DCM_PixelData);
     DcmDataset& dataset = *file.getDataset();
     DcmMetaInfo& meta = *file.getMetaInfo();
+    std::error_code size_error;
+    const std::uintmax_t file_bytes = fs::file_size(path, size_error);
+    if (size_error || detail::value_longer_than_file(meta, file_bytes) || detail::value_longer_than_file(dataset, file_bytes)) {
+        // Reading such a value would allocate its claimed length: opening gives the reason.
+        probe.kind = marker ? DicomObjectKind::image : DicomObjectKind::not_dicom;
+        probe.description = marker ? "damaged dicom" : "not dicom";
+        return probe;
+    }
     std::string sop_class = string_value(meta, DCM_MediaStorageSOPClassUID);
     if (sop_class.empty())
         sop_class = string_value(dataset, DCM_SOPClassUID);
