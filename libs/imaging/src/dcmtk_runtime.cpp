@@ -3,7 +3,9 @@
 #include <dcmtk/config/osconfig.h>
 
 #include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcitem.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcstack.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
@@ -56,7 +58,9 @@ DcmtkLogCapture::DcmtkLogCapture() : previous_(active_capture) { active_capture 
 
 DcmtkLogCapture::~DcmtkLogCapture() { active_capture = previous_; }
 
-std::optional<std::string> value_longer_than_file(DcmItem& item, std::uintmax_t file_bytes) {
+namespace {
+
+std::optional<std::string> value_longer_than(DcmItem& item, std::uintmax_t file_bytes) {
     DcmStack stack;
     while (item.nextObject(stack, true).good()) {
         DcmObject* object = stack.top();
@@ -68,9 +72,22 @@ std::optional<std::string> value_longer_than_file(DcmItem& item, std::uintmax_t 
             continue;
         char tag[16];
         std::snprintf(tag, sizeof tag, "(%04x,%04x)", object->getGTag(), object->getETag());
-        return std::string(tag) + " claims " + std::to_string(length) + " bytes";
+        return std::string(tag) + " claims " + std::to_string(length) + " bytes, more than the whole file (" +
+               std::to_string(file_bytes) + " bytes)";
     }
     return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> value_longer_than_file(DcmFileFormat& file, const std::filesystem::path& path) {
+    std::error_code error;
+    const std::uintmax_t file_bytes = std::filesystem::file_size(path, error);
+    if (error)
+        return std::nullopt; // unreadable files are refused by whoever opens them
+    if (auto found = value_longer_than(*file.getMetaInfo(), file_bytes))
+        return found;
+    return value_longer_than(*file.getDataset(), file_bytes);
 }
 
 } // namespace tendo::detail

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-class DcmItem;
+class DcmFileFormat;
 
 namespace tendo::detail {
 
@@ -31,10 +31,11 @@ private:
     DcmtkLogCapture* previous_;
 };
 
-/// The first element of `item` (nested ones included, pixel data not) whose declared value length is larger than
-/// the whole file, as "(gggg,eeee) claims N bytes"; nullopt if none. DCMTK leaves long values on
-/// disk and allocates their declared length when one is read: a 200-byte file claiming a 3 GB
-/// value would make that allocation. Such a file is damaged, and no value of it may be read.
-std::optional<std::string> value_longer_than_file(DcmItem& item, std::uintmax_t file_bytes);
+/// The first element of `file` (meta header and dataset, nested ones included, pixel data not)
+/// whose declared value length is larger than the whole file at `path`, as "(gggg,eeee) claims N
+/// bytes, more than the whole file (M bytes)"; nullopt if none. DCMTK leaves long values on disk
+/// and allocates their declared length when one is read: a 200-byte file claiming a 3 GB value
+/// would make that allocation. Such a file is damaged, and no value of it may be read.
+std::optional<std::string> value_longer_than_file(DcmFileFormat& file, const std::filesystem::path& path);
 
 } // namespace tendo::detail

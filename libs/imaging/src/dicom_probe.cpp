@@ -50,9 +50,7 @@ DicomProbe probe_dicom_object(const fs::path& path) {
                                                      kMaxProbeValueBytes, ERM_autoDetect, DCM_PixelData);
     DcmDataset& dataset = *file.getDataset();
     DcmMetaInfo& meta = *file.getMetaInfo();
-    std::error_code size_error;
-    const std::uintmax_t file_bytes = fs::file_size(path, size_error);
-    if (size_error || detail::value_longer_than_file(meta, file_bytes) || detail::value_longer_than_file(dataset, file_bytes)) {
+    if (detail::value_longer_than_file(file, path)) {
         // Reading such a value would allocate its claimed length: opening gives the reason.
         probe.kind = marker ? DicomObjectKind::image : DicomObjectKind::not_dicom;
         probe.description = marker ? "damaged dicom" : "not dicom";

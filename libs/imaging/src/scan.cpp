@@ -100,16 +100,8 @@ std::shared_ptr<DcmFileFormat> load_dataset(const fs::path& path) {
     OFCondition status = file->loadFile(OFFilename(path.c_str()), EXS_Unknown, EGL_noChange, kMaxEagerValueBytes,
                                         ERM_autoDetect);
     // Before any value is read (even to explain a failure): see value_longer_than_file.
-    std::error_code size_error;
-    const std::uintmax_t file_bytes = fs::file_size(path, size_error);
-    if (!size_error) {
-        auto oversized = detail::value_longer_than_file(*file->getMetaInfo(), file_bytes);
-        if (!oversized)
-            oversized = detail::value_longer_than_file(*file->getDataset(), file_bytes);
-        if (oversized)
-            fail(path, "unreadable DICOM dataset: element " + *oversized + ", more than the whole file (" +
-                           std::to_string(file_bytes) + " bytes)");
-    }
+    if (const auto oversized = detail::value_longer_than_file(*file, path))
+        fail(path, "unreadable DICOM dataset: element " + *oversized);
     if (status.bad()) {
         const std::string reason = status.text();
         OFString declared_syntax;
