@@ -148,8 +148,6 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         return n > 0 && (inside - beyond / n) / level >= 0.15;
     };
     std::vector<int> centre(static_cast<std::size_t>(cols), -1);
-    std::vector<int> half;
-    double contrast_sum = 0.0;
     int first = 0, last = -1;
     int insertion_side = 1; // +1: the insertion is at the first column
     float overall = 0.0f;
@@ -193,8 +191,6 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             continue;
         overall = best;
         std::fill(centre.begin(), centre.end(), -1);
-        half.clear();
-        contrast_sum = 0.0;
         int x = best_at.x;
         int y = best_at.y;
         int end = x;
@@ -245,6 +241,8 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             break;
         }
     }
+    double contrast_sum = 0.0;
+    std::vector<int> half;
     for (int x = first; x <= last; ++x) {
         const int y = centre[static_cast<std::size_t>(x)];
         contrast_sum += response.at<float>(y, x);
