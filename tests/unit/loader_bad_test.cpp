@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tendo {
@@ -85,22 +86,28 @@ TEST(BadRegion, UserSpacingIsTheNextCalibrationSource) {
     EXPECT_EQ(scan.info().calibration.spacing_mm, (Spacing{0.2, 0.25}));
 }
 
-// Found by fuzzing: 224 bytes whose SOP Class UID claims 2.8 GB. DCMTK leaves long values on disk
-// and allocates the claimed length when one is read; the probe and the loader must refuse the file
-// before reading any value.
+// Found by fuzzing: files whose element claims a value longer than the whole file (224 bytes with a
+// 2.8 GB SOP Class UID; 5760 bytes with a 3.9 GB Instance Number, which the first fix's own check
+// loaded by asking DCMTK for the value's length). DCMTK leaves long values on disk and allocates the
+// claimed length when one is read; the probe and the loader must refuse the file before that.
 TEST(FuzzRegression, ValueLongerThanTheFileIsRefusedBeforeItIsRead) {
-    const fs::path path = fs::path(TENDO_TEST_DATA) / "fuzz-regressions" / "oom-value-longer-than-file.bin";
-    ASSERT_LT(fs::file_size(path), 1000u);
-    const DicomProbe probe = probe_dicom_object(path);
-    EXPECT_EQ(probe.kind, DicomObjectKind::not_dicom);
-    SilentReporter reporter;
-    try {
-        Scan::open(path, {}, reporter);
-        FAIL() << "accepted";
-    } catch (const Error& error) {
-        const std::string message = error.what();
-        EXPECT_EQ(message.rfind(path.string() + ": ", 0), 0u) << message;
-        EXPECT_NE(message.find("(0008,0016) claims 2812739610 bytes"), std::string::npos) << message;
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"oom-value-longer-than-file.bin", "(0008,0016) claims 2812739610 bytes"},
+        {"oom-value-longer-than-file-checked.bin", "(0020,0013) claims 3941264106 bytes"}};
+    for (const auto& [file, claim] : cases) {
+        const fs::path path = fs::path(TENDO_TEST_DATA) / "fuzz-regressions" / file;
+        ASSERT_LT(fs::file_size(path), 10000u);
+        const DicomProbe probe = probe_dicom_object(path);
+        EXPECT_EQ(probe.kind, DicomObjectKind::not_dicom) << file;
+        SilentReporter reporter;
+        try {
+            Scan::open(path, {}, reporter);
+            ADD_FAILURE() << file << " was accepted";
+        } catch (const Error& error) {
+            const std::string message = error.what();
+            EXPECT_EQ(message.rfind(path.string() + ": ", 0), 0u) << message;
+            EXPECT_NE(message.find(claim), std::string::npos) << message;
+        }
     }
 }
 

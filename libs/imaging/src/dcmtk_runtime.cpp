@@ -67,7 +67,8 @@ std::optional<std::string> value_longer_than(DcmItem& item, std::uintmax_t file_
         // Pixel data is checked where it is read (a file that ends inside it is "truncated").
         if (object == nullptr || !object->isLeaf() || object->getTag() == DCM_PixelData)
             continue;
-        const Uint32 length = object->getLength();
+        // The length field as read, not getLength(): that renders the value, loading it first.
+        const Uint32 length = object->getLengthField();
         if (length == DCM_UndefinedLength || length <= file_bytes)
             continue;
         char tag[16];
