@@ -1,3 +1,4 @@
+#include "tendo/imaging/components.hpp"
 #include "tendo/imaging/frame.hpp"
 #include "tendo/imaging/segmentation.hpp"
 
@@ -50,23 +51,23 @@ DopplerSeparation separate_doppler(const cv::Mat& pixels, const TissueArea& tiss
         // real flow always has a saturated core.
         const cv::Mat weak = (chroma > kColourChromaThreshold) & allowed;
         const cv::Mat strong = (chroma > 2 * kColourChromaThreshold) & allowed;
-        cv::Mat labels, stats, centroids;
-        const int count = cv::connectedComponentsWithStats(weak, labels, stats, centroids, 8, CV_32S);
-        std::vector<unsigned char> keep(static_cast<std::size_t>(count), 0);
-        for (int r = 0; r < labels.rows; ++r) {
-            const int* row = labels.ptr<int>(r);
-            const unsigned char* s = strong.ptr<unsigned char>(r);
-            for (int c = 0; c < labels.cols; ++c)
+        const Components parts = connected_components(weak);
+        const cv::Rect& area = parts.box;
+        std::vector<unsigned char> keep(static_cast<std::size_t>(parts.count), 0);
+        for (int r = 0; r < area.height; ++r) {
+            const int* row = parts.labels.ptr<int>(r);
+            const unsigned char* s = strong.ptr<unsigned char>(r + area.y) + area.x;
+            for (int c = 0; c < area.width; ++c)
                 if (row[c] > 0 && s[c])
                     keep[static_cast<std::size_t>(row[c])] = 1;
         }
-        for (int label = 1; label < count; ++label)
-            if (stats.at<int>(label, cv::CC_STAT_AREA) < kMinFlowPixels)
+        for (int label = 1; label < parts.count; ++label)
+            if (parts.area(label) < kMinFlowPixels)
                 keep[static_cast<std::size_t>(label)] = 0;
-        for (int r = 0; r < labels.rows; ++r) {
-            const int* row = labels.ptr<int>(r);
-            unsigned char* out = result.colour_mask.ptr<unsigned char>(r);
-            for (int c = 0; c < labels.cols; ++c)
+        for (int r = 0; r < area.height; ++r) {
+            const int* row = parts.labels.ptr<int>(r);
+            unsigned char* out = result.colour_mask.ptr<unsigned char>(r + area.y) + area.x;
+            for (int c = 0; c < area.width; ++c)
                 if (row[c] > 0 && keep[static_cast<std::size_t>(row[c])])
                     out[c] = 255;
         }

@@ -4,6 +4,8 @@
 
 #include <opencv2/core/mat.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <vector>
 
 // Helpers shared by the bone, texture and tendon finders. Private to tendo_imaging.
@@ -17,11 +19,19 @@ inline constexpr double kAssumedSpacingMm = 0.08;
 class ColumnSums {
 public:
     explicit ColumnSums(const cv::Mat& image);
-    double sum(int x, int y0, int y1) const;
+    double sum(int x, int y0, int y1) const {
+        y0 = std::clamp(y0, 0, rows_);
+        y1 = std::clamp(y1, 0, rows_);
+        if (y1 <= y0)
+            return 0.0;
+        const double* column = &sums_[static_cast<std::size_t>(x) * static_cast<std::size_t>(rows_ + 1)];
+        return column[y1] - column[y0];
+    }
     double mean(int x, int y0, int y1) const { return y1 > y0 ? sum(x, y0, y1) / (y1 - y0) : 0.0; }
 
 private:
-    cv::Mat sums_; // CV_64FC1, (rows + 1) x cols
+    int rows_ = 0;
+    std::vector<double> sums_; // per column, rows + 1 running sums (columns are read down their length)
 };
 
 /// Bone surface on a smoothed CV_32FC1 image with a CV_8UC1 tissue mask; `px_per_mm_y` converts

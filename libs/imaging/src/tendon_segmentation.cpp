@@ -20,17 +20,24 @@ using detail::Work;
 cv::Mat fill_colour(const cv::Mat& grey, const cv::Mat& colour_mask) {
     cv::Mat g32;
     grey.convertTo(g32, CV_32F);
-    if (colour_mask.empty() || cv::countNonZero(colour_mask) == 0)
+    const cv::Rect colour = colour_mask.empty() ? cv::Rect() : cv::boundingRect(colour_mask);
+    if (colour.empty())
         return g32;
+    // Only the colour's neighbourhood is filtered: a 15×15 box reaches 7 pixels beyond it.
+    constexpr int kBox = 15;
+    const cv::Rect frame(0, 0, grey.cols, grey.rows);
+    const cv::Rect around = cv::Rect(colour.x - kBox, colour.y - kBox, colour.width + 2 * kBox, colour.height + 2 * kBox) & frame;
+    const cv::Mat g_near = g32(around).clone();
     cv::Mat weight;
-    cv::Mat not_colour = colour_mask == 0;
+    cv::Mat not_colour = colour_mask(around) == 0;
     not_colour.convertTo(weight, CV_32F, 1.0 / 255.0);
     cv::Mat num, den;
-    cv::boxFilter(g32.mul(weight), num, CV_32F, cv::Size(15, 15), cv::Point(-1, -1), false);
-    cv::boxFilter(weight, den, CV_32F, cv::Size(15, 15), cv::Point(-1, -1), false);
+    cv::boxFilter(g_near.mul(weight), num, CV_32F, cv::Size(kBox, kBox), cv::Point(-1, -1), false);
+    cv::boxFilter(weight, den, CV_32F, cv::Size(kBox, kBox), cv::Point(-1, -1), false);
     cv::Mat filled;
     cv::divide(num, cv::max(den, 1e-3f), filled);
-    filled.copyTo(g32, colour_mask);
+    cv::Mat g_out = g32(around);
+    filled.copyTo(g_out, colour_mask(around));
     return g32;
 }
 

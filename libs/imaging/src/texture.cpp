@@ -9,24 +9,17 @@ namespace tendo {
 
 namespace detail {
 
-ColumnSums::ColumnSums(const cv::Mat& image) {
+ColumnSums::ColumnSums(const cv::Mat& image) : rows_(image.rows) {
     CV_Assert(image.type() == CV_32FC1);
-    sums_ = cv::Mat::zeros(image.rows + 1, image.cols, CV_64FC1);
+    const auto stride = static_cast<std::size_t>(rows_ + 1);
+    sums_.assign(stride * static_cast<std::size_t>(image.cols), 0.0);
     for (int y = 0; y < image.rows; ++y) {
         const float* in = image.ptr<float>(y);
-        const double* prev = sums_.ptr<double>(y);
-        double* next = sums_.ptr<double>(y + 1);
-        for (int x = 0; x < image.cols; ++x)
-            next[x] = prev[x] + in[x];
+        for (int x = 0; x < image.cols; ++x) {
+            double* column = &sums_[static_cast<std::size_t>(x) * stride];
+            column[y + 1] = column[y] + in[x];
+        }
     }
-}
-
-double ColumnSums::sum(int x, int y0, int y1) const {
-    y0 = std::clamp(y0, 0, sums_.rows - 1);
-    y1 = std::clamp(y1, 0, sums_.rows - 1);
-    if (y1 <= y0)
-        return 0.0;
-    return sums_.at<double>(y1, x) - sums_.at<double>(y0, x);
 }
 
 double percentile(const cv::Mat& image, const cv::Mat& mask, double pct) {

@@ -6,23 +6,44 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 namespace tendo::detail {
 
 namespace {
 
-/// Mean of the box [x0, x1) x [y0, y1) from an integral image (CV_64F), 0 if empty.
-double box_sum(const cv::Mat& integral, int x0, int y0, int x1, int y1) {
-    x0 = std::clamp(x0, 0, integral.cols - 1);
-    x1 = std::clamp(x1, 0, integral.cols - 1);
-    y0 = std::clamp(y0, 0, integral.rows - 1);
-    y1 = std::clamp(y1, 0, integral.rows - 1);
-    if (x1 <= x0 || y1 <= y0)
-        return 0.0;
-    return integral.at<double>(y1, x1) - integral.at<double>(y0, x1) - integral.at<double>(y1, x0) +
-           integral.at<double>(y0, x0);
-}
+/// Weighted means over boxes from one integral image holding value×weight and weight side by
+/// side (both sums of a box come from the same four memory places).
+class WeightedBoxMeans {
+public:
+    WeightedBoxMeans(const cv::Mat& values, const cv::Mat& weights) {
+        cv::Mat both;
+        cv::merge(std::vector<cv::Mat>{values.mul(weights), weights}, both);
+        cv::integral(both, integral_, CV_64F);
+    }
+
+    /// Mean over [x0, x1) x [y0, y1) clipped to the image, or nothing when the weight there is
+    /// below min_fraction of the whole box's area (or below one pixel).
+    std::optional<double> operator()(int x0, int y0, int x1, int y1, double min_fraction) const {
+        const double area = std::max(1, (x1 - x0) * (y1 - y0));
+        x0 = std::clamp(x0, 0, integral_.cols - 1);
+        x1 = std::clamp(x1, 0, integral_.cols - 1);
+        y0 = std::clamp(y0, 0, integral_.rows - 1);
+        y1 = std::clamp(y1, 0, integral_.rows - 1);
+        if (x1 <= x0 || y1 <= y0)
+            return std::nullopt;
+        const auto* top = integral_.ptr<cv::Vec2d>(y0);
+        const auto* bottom = integral_.ptr<cv::Vec2d>(y1);
+        const cv::Vec2d sums = bottom[x1] - top[x1] - bottom[x0] + top[x0];
+        if (sums[1] < min_fraction * area || sums[1] < 1.0)
+            return std::nullopt;
+        return sums[0] / sums[1];
+    }
+
+private:
+    cv::Mat integral_;
+};
 
 double bilinear(const cv::Mat& image, double x, double y) {
     x = std::clamp(x, 0.0, image.cols - 1.001);
@@ -52,15 +73,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     // tissue's 99th percentile they cannot make a small box look like a tendon on their own.
     const auto clip_level = static_cast<float>(detail::percentile(smooth, w.tissue, 99.0));
     cv::Mat clipped = cv::min(smooth, clip_level);
-    cv::Mat ii, ia;
-    cv::integral(clipped.mul(allowed), ii, CV_64F);
-    cv::integral(allowed, ia, CV_64F);
-    auto mean_of = [&](int x0, int y0, int x1, int y1, double min_fraction) -> std::optional<double> {
-        const double n = box_sum(ia, x0, y0, x1, y1);
-        if (n < min_fraction * std::max(1, (x1 - x0) * (y1 - y0)) || n < 1.0)
-            return std::nullopt;
-        return box_sum(ii, x0, y0, x1, y1) / n;
-    };
+    const WeightedBoxMeans mean_of(clipped, allowed);
     // Candidate cross-sections: boxes of several half-widths and half-heights (flat ovals are
     // common) resting on the bone surface: the box's bottom within 1 mm into and 2 mm above it.
     // A cross-section is brighter than the tissue above it and than the tissue at its sides; a
@@ -69,6 +82,8 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     const std::vector<double> half_height_mm = {1.3, 1.9, 2.6, 3.4, 4.4, 5.6};
     const int stride = std::max(1, mm_to_px(0.3, w.px_x));
     const int gap_step = std::max(1, mm_to_px(0.3, w.px_y));
+    const int above_bone_px = mm_to_px(2.0, w.px_y);
+    const int into_bone_px = mm_to_px(1.0, w.px_y);
     double best = 0.0;
     cv::Point best_at(-1, -1);
     double best_a_mm = 0.0, best_b_mm = 0.0, best_lateral = 0.0, best_split = 0.0;
@@ -80,27 +95,34 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
             const int b = mm_to_px(b_mm, w.px_y);
             const int side = std::max(a / 2, mm_to_px(2.0, w.px_x));
             const int gap = mm_to_px(0.5, w.px_x);
+            const double size_weight = std::pow(a_mm * b_mm / 12.0, 0.2);
             for (int x = 0; x < cols; x += stride) {
                 if (seed && std::abs(x - seed->x) / w.px_x > a_mm)
                     continue;
                 const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(x)];
                 if (bone_row < 0)
                     continue;
-                for (int bottom = bone_row - mm_to_px(2.0, w.px_y); bottom <= bone_row + mm_to_px(1.0, w.px_y); bottom += gap_step) {
+                for (int bottom = bone_row - above_bone_px; bottom <= bone_row + into_bone_px; bottom += gap_step) {
                     const int y = bottom - b;
                     if (seed && std::abs(y - seed->y) / w.px_y > b_mm)
                         continue;
-                    const auto inside = mean_of(x - a, y - b, x + a + 1, y + b + 1, 0.8);
-                    const auto above = mean_of(x - a, y - 3 * b - 1, x + a + 1, y - b - gap, 0.5);
-                    const auto left = mean_of(x - a - gap - side, y - b, x - a - gap, y + b + 1, 0.9);
-                    const auto right = mean_of(x + a + 1 + gap, y - b, x + a + 1 + gap + side, y + b + 1, 0.9);
                     // Both sides must be in view: a bright patch cut by the edge of the view cannot
                     // be told from a band.
-                    if (!inside || !above || !left || !right)
+                    const auto inside = mean_of(x - a, y - b, x + a + 1, y + b + 1, 0.8);
+                    if (!inside)
+                        continue;
+                    const auto above = mean_of(x - a, y - 3 * b - 1, x + a + 1, y - b - gap, 0.5);
+                    if (!above)
+                        continue;
+                    const auto left = mean_of(x - a - gap - side, y - b, x - a - gap, y + b + 1, 0.9);
+                    if (!left)
+                        continue;
+                    const auto right = mean_of(x + a + 1 + gap, y - b, x + a + 1 + gap + side, y + b + 1, 0.9);
+                    if (!right)
                         continue;
                     const double sides = 0.5 * (*left + *right);
                     const double lateral = (*inside - sides) / level;
-                    const double v = 0.5 * ((*inside - *above) / level + lateral) * std::pow(a_mm * b_mm / 12.0, 0.2);
+                    const double v = 0.5 * ((*inside - *above) / level + lateral) * size_weight;
                     if (v > best) {
                         best = v;
                         best_at = cv::Point(x, y);
@@ -136,10 +158,11 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
             cosines[static_cast<std::size_t>(k)] = std::cos(2.0 * CV_PI * k / kPoints);
             sines[static_cast<std::size_t>(k)] = std::sin(2.0 * CV_PI * k / kPoints);
         }
-        auto rim_contrast = [&](double cx, double cy, double ea, double eb) {
+        // Every other angle ranks the ellipses; the best few are then compared on all angles.
+        auto rim_contrast = [&](double cx, double cy, double ea, double eb, int angle_step) {
             double sum = 0.0;
             int n = 0;
-            for (int k = 0; k < kPoints; ++k) {
+            for (int k = 0; k < kPoints; k += angle_step) {
                 const double c = cosines[static_cast<std::size_t>(k)], sn = sines[static_cast<std::size_t>(k)];
                 const double xi = cx + 0.85 * ea * c, yi = cy + 0.85 * eb * sn;
                 const double xo = cx + 1.2 * ea * c, yo = cy + 1.2 * eb * sn;
@@ -148,11 +171,13 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                 sum += bilinear(clipped, xi, yi) - bilinear(clipped, xo, yo);
                 ++n;
             }
-            return n >= kPoints / 2 ? sum / n / level : -1e9;
+            return n >= kPoints / angle_step / 2 ? sum / n / level : -1e9;
         };
-        double best_rim = -1e9;
-        cv::Point2d centre(best_at.x, best_at.y);
-        double fit_a = ax, fit_b = by;
+        struct Ellipse {
+            double rim, cx, cy, ea, eb;
+        };
+        constexpr std::size_t kFinalists = 12;
+        std::vector<Ellipse> finalists; // best first, by the coarse rim contrast
         const double into_bone = mm_to_px(1.0, w.px_y);
         const double above_bone = mm_to_px(1.5, w.px_y);
         const double y_step = std::max(1.0, 0.3 * w.px_y);
@@ -167,19 +192,25 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                     if (bone_row < 0)
                         continue;
                     for (double bottom = bone_row - above_bone; bottom <= bone_row + into_bone; bottom += y_step) {
-                        const double v = rim_contrast(cx, bottom - eb, ea, eb);
-                        if (v > best_rim) {
-                            best_rim = v;
-                            centre = cv::Point2d(cx, bottom - eb);
-                            fit_a = ea;
-                            fit_b = eb;
-                        }
+                        const Ellipse e{rim_contrast(cx, bottom - eb, ea, eb, 2), cx, bottom - eb, ea, eb};
+                        if (e.rim <= -1e9 || (finalists.size() == kFinalists && e.rim <= finalists.back().rim))
+                            continue;
+                        const auto at = std::upper_bound(finalists.begin(), finalists.end(), e.rim,
+                                                         [](double r, const Ellipse& f) { return r > f.rim; });
+                        finalists.insert(at, e);
+                        if (finalists.size() > kFinalists)
+                            finalists.pop_back();
                     }
                 }
-        if (best_rim > -1e9) {
-            best_at = cv::Point(static_cast<int>(std::lround(centre.x)), static_cast<int>(std::lround(centre.y)));
-            ax = fit_a;
-            by = fit_b;
+        double best_rim = -1e9;
+        for (const Ellipse& e : finalists) {
+            const double v = rim_contrast(e.cx, e.cy, e.ea, e.eb, 1);
+            if (v > best_rim) {
+                best_rim = v;
+                best_at = cv::Point(static_cast<int>(std::lround(e.cx)), static_cast<int>(std::lround(e.cy)));
+                ax = e.ea;
+                by = e.eb;
+            }
         }
     }
     // Closed outline: per ray the radius (relative to that ellipse) with the strongest

@@ -1,5 +1,6 @@
 #include "tendo/scoring/measurements.hpp"
 
+#include "tendo/imaging/components.hpp"
 #include "tendo/imaging/segmentation.hpp"
 
 #include <opencv2/imgproc.hpp>
@@ -14,17 +15,16 @@ namespace {
 
 /// The largest 8-connected component of a mask (255), or an empty Mat when there is none.
 cv::Mat largest_component(const cv::Mat& mask) {
-    cv::Mat labels, stats, centroids;
-    const int n = cv::connectedComponentsWithStats(mask != 0, labels, stats, centroids, 8, CV_32S);
+    const Components c = connected_components(mask != 0);
     int best = 0, best_area = 0;
-    for (int i = 1; i < n; ++i)
-        if (stats.at<int>(i, cv::CC_STAT_AREA) > best_area) {
-            best_area = stats.at<int>(i, cv::CC_STAT_AREA);
+    for (int i = 1; i < c.count; ++i)
+        if (c.area(i) > best_area) {
+            best_area = c.area(i);
             best = i;
         }
     if (best == 0)
         return {};
-    return labels == best;
+    return c.mask_of(best, mask.size());
 }
 
 bool inside_image(const cv::Mat& m, int x, int y) { return x >= 0 && y >= 0 && x < m.cols && y < m.rows; }
@@ -40,9 +40,10 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
     // Midline per column.
     std::vector<cv::Point2d> mid;
     std::vector<int> column_extent(static_cast<std::size_t>(m.cols), 0); // mask rows from first to last
-    for (int x = 0; x < m.cols; ++x) {
+    const cv::Rect box = cv::boundingRect(m);
+    for (int x = box.x; x < box.x + box.width; ++x) {
         int top = -1, bottom = -1;
-        for (int y = 0; y < m.rows; ++y)
+        for (int y = box.y; y < box.y + box.height; ++y)
             if (m.at<unsigned char>(y, x)) {
                 if (top < 0)
                     top = y;
@@ -111,24 +112,32 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
         cv::Point2d end_points[2];
         for (int side = 0; side < 2; ++side) {
             const double sign = side == 0 ? -1.0 : 1.0;
+            // Where the sample at distance nd falls: in the mask, out of it into tissue, or out of
+            // the image or the tissue (the cross-section is then incomplete).
+            enum class At { mask, tissue, beyond };
+            auto sample = [&](double nd) {
+                const int ix = static_cast<int>(std::floor(p.x + sign * nd * nx_px + 0.5));
+                const int iy = static_cast<int>(std::floor(p.y + sign * nd * ny_px + 0.5));
+                if (!inside_image(m, ix, iy))
+                    return At::beyond;
+                if (m.at<unsigned char>(iy, ix))
+                    return At::mask;
+                return !tissue_mask.empty() && !tissue_mask.at<unsigned char>(iy, ix) ? At::beyond : At::tissue;
+            };
+            // Strides of half a pixel find the way out; the last one is then walked in fine steps.
+            constexpr int kFine = 4;
             double d = 0.0;
-            for (;;) {
-                const double nd = d + march;
-                const double qx = p.x + sign * nd * nx_px;
-                const double qy = p.y + sign * nd * ny_px;
-                const int ix = static_cast<int>(std::lround(qx));
-                const int iy = static_cast<int>(std::lround(qy));
-                if (!inside_image(m, ix, iy)) {
-                    complete = false;
+            while (sample(d + kFine * march) == At::mask)
+                d += kFine * march;
+            At out = At::mask;
+            for (int k = 0; k < kFine; ++k) {
+                out = sample(d + march);
+                if (out != At::mask)
                     break;
-                }
-                if (!m.at<unsigned char>(iy, ix)) {
-                    if (!tissue_mask.empty() && !tissue_mask.at<unsigned char>(iy, ix))
-                        complete = false;
-                    break;
-                }
-                d = nd;
+                d += march;
             }
+            if (out == At::beyond)
+                complete = false;
             // The edge lies half a step beyond the last inside sample.
             ends[side] = d + 0.5 * march;
             end_points[side] = cv::Point2d(p.x + sign * ends[side] * nx_px, p.y + sign * ends[side] * ny_px);
@@ -270,9 +279,10 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
         long long count = 0;
         const int near = static_cast<int>(std::ceil(1.0 / dy));
         const int far = static_cast<int>(std::floor(6.0 / dy));
-        for (int x = 0; x < mask.cols; ++x) {
+        const cv::Rect box = cv::boundingRect(mask);
+        for (int x = box.x; x < box.x + box.width; ++x) {
             int top = -1;
-            for (int y = 0; y < mask.rows; ++y)
+            for (int y = box.y; y < box.y + box.height; ++y)
                 if (mask.at<unsigned char>(y, x)) {
                     top = y;
                     break;
@@ -327,20 +337,22 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
     // Touching the mask, or within 2 mm of it (Euclidean in mm): the distance from a vessel's
     // pixels to the mask outline, computed per vessel (a 2 mm elliptical dilation of the whole
     // frame would cost hundreds of milliseconds).
-    cv::Mat labels, stats, centroids;
-    const int count = cv::connectedComponentsWithStats(colour_mask != 0, labels, stats, centroids, 8, CV_32S);
+    const Components vessel_parts = connected_components(colour_mask != 0);
+    const int count = vessel_parts.count;
+    const cv::Rect& box = vessel_parts.box;
     std::vector<unsigned char> touches(static_cast<std::size_t>(count), 0), in(static_cast<std::size_t>(count), 0);
     std::vector<std::vector<cv::Point>> members(static_cast<std::size_t>(count));
-    for (int y = 0; y < labels.rows; ++y) {
-        const int* l = labels.ptr<int>(y);
-        const unsigned char* b = inside.ptr<unsigned char>(y);
-        for (int x = 0; x < labels.cols; ++x)
+    for (int y = 0; y < box.height; ++y) {
+        const int* l = vessel_parts.labels.ptr<int>(y);
+        const unsigned char* b = inside.ptr<unsigned char>(y + box.y) + box.x;
+        for (int x = 0; x < box.width; ++x)
             if (l[x] > 0) {
-                members[static_cast<std::size_t>(l[x])].emplace_back(x, y);
+                members[static_cast<std::size_t>(l[x])].emplace_back(x + box.x, y + box.y);
                 if (b[x])
                     in[static_cast<std::size_t>(l[x])] = 1;
             }
     }
+    const cv::Mat& stats = vessel_parts.stats;
     std::vector<cv::Point> outline;
     if (spacing_mm) {
         std::vector<std::vector<cv::Point>> contours;

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <opencv2/core.hpp>
+
+namespace tendo {
+
+/// 8-connected components of a mask's non-zero pixels, labelled inside the pixels' bounding box
+/// only: masks here are sparse (vessels, one tendon) and labelling the whole frame costs
+/// milliseconds.
+struct Components {
+    cv::Rect box;    ///< bounding box of the non-zero pixels, in frame coordinates (empty: none)
+    cv::Mat labels;  ///< CV_32S, box-sized; 0 background, 1..count-1 components
+    cv::Mat stats;   ///< cv::connectedComponentsWithStats layout; left/top in frame coordinates
+    int count = 1;   ///< number of labels including the background
+
+    int area(int label) const;
+    /// Label of frame pixel (x, y); 0 outside the box.
+    int label_at(int x, int y) const {
+        return box.contains({x, y}) ? labels.at<int>(y - box.y, x - box.x) : 0;
+    }
+    /// Frame-sized 255/0 mask of one component.
+    cv::Mat mask_of(int label, cv::Size frame_size) const;
+};
+
+/// Labels the non-zero pixels of a single-channel 8-bit mask.
+Components connected_components(const cv::Mat& mask);
+
+} // namespace tendo
