@@ -84,59 +84,87 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     const int gap_step = std::max(1, mm_to_px(0.3, w.px_y));
     const int above_bone_px = mm_to_px(2.0, w.px_y);
     const int into_bone_px = mm_to_px(1.0, w.px_y);
-    double best = 0.0;
-    cv::Point best_at(-1, -1);
-    double best_a_mm = 0.0, best_b_mm = 0.0, best_lateral = 0.0, best_split = 0.0;
+    struct Box {
+        double v = 0.0;
+        double a_mm = 0.0, b_mm = 0.0;
+        int x = -1, bottom = 0;
+        double lateral = 0.0, split = 0.0;
+    };
+    auto evaluate = [&](double a_mm, double b_mm, int x, int bottom) -> std::optional<Box> {
+        if (seed && std::abs(x - seed->x) / w.px_x > a_mm)
+            return std::nullopt;
+        const int a = mm_to_px(a_mm, w.px_x);
+        const int b = mm_to_px(b_mm, w.px_y);
+        const int side = std::max(a / 2, mm_to_px(2.0, w.px_x));
+        const int gap = mm_to_px(0.5, w.px_x);
+        const int y = bottom - b;
+        if (seed && std::abs(y - seed->y) / w.px_y > b_mm)
+            return std::nullopt;
+        // Both sides must be in view: a bright patch cut by the edge of the view cannot be told
+        // from a band.
+        const auto inside = mean_of(x - a, y - b, x + a + 1, y + b + 1, 0.8);
+        if (!inside)
+            return std::nullopt;
+        const auto above = mean_of(x - a, y - 3 * b - 1, x + a + 1, y - b - gap, 0.5);
+        if (!above)
+            return std::nullopt;
+        const auto left = mean_of(x - a - gap - side, y - b, x - a - gap, y + b + 1, 0.9);
+        if (!left)
+            return std::nullopt;
+        const auto right = mean_of(x + a + 1 + gap, y - b, x + a + 1 + gap + side, y + b + 1, 0.9);
+        if (!right)
+            return std::nullopt;
+        const double sides = 0.5 * (*left + *right);
+        const double lateral = (*inside - sides) / level;
+        const double v = 0.5 * ((*inside - *above) / level + lateral) * std::pow(a_mm * b_mm / 12.0, 0.2);
+        return Box{v, a_mm, b_mm, x, bottom, lateral, 0.5 * (*inside + sides)};
+    };
+    // Every size on a grid twice as coarse first; the best two places per size are then searched
+    // on the fine grid around them.
+    Box best;
     for (double a_mm : half_width_mm)
         for (double b_mm : half_height_mm) {
             if (b_mm > a_mm)
                 continue;
-            const int a = mm_to_px(a_mm, w.px_x);
-            const int b = mm_to_px(b_mm, w.px_y);
-            const int side = std::max(a / 2, mm_to_px(2.0, w.px_x));
-            const int gap = mm_to_px(0.5, w.px_x);
-            const double size_weight = std::pow(a_mm * b_mm / 12.0, 0.2);
-            for (int x = 0; x < cols; x += stride) {
-                if (seed && std::abs(x - seed->x) / w.px_x > a_mm)
-                    continue;
+            Box first, second;
+            for (int x = 0; x < cols; x += 2 * stride) {
                 const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(x)];
                 if (bone_row < 0)
                     continue;
-                for (int bottom = bone_row - above_bone_px; bottom <= bone_row + into_bone_px; bottom += gap_step) {
-                    const int y = bottom - b;
-                    if (seed && std::abs(y - seed->y) / w.px_y > b_mm)
+                for (int bottom = bone_row - above_bone_px; bottom <= bone_row + into_bone_px; bottom += 2 * gap_step) {
+                    const auto box = evaluate(a_mm, b_mm, x, bottom);
+                    if (!box || box->v <= second.v)
                         continue;
-                    // Both sides must be in view: a bright patch cut by the edge of the view cannot
-                    // be told from a band.
-                    const auto inside = mean_of(x - a, y - b, x + a + 1, y + b + 1, 0.8);
-                    if (!inside)
+                    if (box->v > first.v) {
+                        second = first;
+                        first = *box;
+                    } else {
+                        second = *box;
+                    }
+                }
+            }
+            for (const Box& coarse : {first, second}) {
+                if (coarse.x < 0)
+                    continue;
+                for (int x = std::max(0, coarse.x - stride); x <= std::min(cols - 1, coarse.x + stride); x += stride) {
+                    const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(x)];
+                    if (bone_row < 0)
                         continue;
-                    const auto above = mean_of(x - a, y - 3 * b - 1, x + a + 1, y - b - gap, 0.5);
-                    if (!above)
-                        continue;
-                    const auto left = mean_of(x - a - gap - side, y - b, x - a - gap, y + b + 1, 0.9);
-                    if (!left)
-                        continue;
-                    const auto right = mean_of(x + a + 1 + gap, y - b, x + a + 1 + gap + side, y + b + 1, 0.9);
-                    if (!right)
-                        continue;
-                    const double sides = 0.5 * (*left + *right);
-                    const double lateral = (*inside - sides) / level;
-                    const double v = 0.5 * ((*inside - *above) / level + lateral) * size_weight;
-                    if (v > best) {
-                        best = v;
-                        best_at = cv::Point(x, y);
-                        best_a_mm = a_mm;
-                        best_b_mm = b_mm;
-                        best_lateral = lateral;
-                        best_split = 0.5 * (*inside + sides);
+                    for (int bottom = bone_row - above_bone_px; bottom <= bone_row + into_bone_px; bottom += gap_step) {
+                        if (std::abs(bottom - coarse.bottom) > 2 * gap_step)
+                            continue;
+                        const auto box = evaluate(a_mm, b_mm, x, bottom);
+                        if (box && box->v > best.v)
+                            best = *box;
                     }
                 }
             }
         }
+    cv::Point best_at(best.x, best.x < 0 ? -1 : best.bottom - mm_to_px(best.b_mm, w.px_y));
+    const double best_a_mm = best.a_mm, best_b_mm = best.b_mm, best_lateral = best.lateral, best_split = best.split;
     if (best_at.x < 0)
         return cand;
-    cand.contrast = best;
+    cand.contrast = best.v;
     cand.lateral_contrast = best_lateral;
 
     // The box with the best contrast lies inside the cross-section (a box fills an ellipse's middle
@@ -176,7 +204,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
         struct Ellipse {
             double rim, cx, cy, ea, eb;
         };
-        constexpr std::size_t kFinalists = 12;
+        constexpr std::size_t kFinalists = 16;
         std::vector<Ellipse> finalists; // best first, by the coarse rim contrast
         const double into_bone = mm_to_px(1.0, w.px_y);
         const double above_bone = mm_to_px(1.5, w.px_y);
@@ -245,7 +273,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                 // The outline may rest on the bone or the view's edge: a boundary here scores as a
                 // typical edge.
                 if (s > 0 && score.at<float>(s - 1, r) > kNone)
-                    score.at<float>(s - 1, r) = std::max(score.at<float>(s - 1, r), static_cast<float>(0.3 * best));
+                    score.at<float>(s - 1, r) = std::max(score.at<float>(s - 1, r), static_cast<float>(0.3 * best.v));
                 if (s > 0 && iy >= w.limit[static_cast<std::size_t>(ix)] && w.bone.row_per_col[static_cast<std::size_t>(ix)] >= 0)
                     on_bone_at[static_cast<std::size_t>(r)] = s - 1;
                 blocked = true;
