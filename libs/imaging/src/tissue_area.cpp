@@ -1,3 +1,4 @@
+#include "tendo/imaging/components.hpp"
 #include "tendo/imaging/frame.hpp"
 #include "tendo/imaging/segmentation.hpp"
 
@@ -47,12 +48,11 @@ TissueArea find_tissue_area(const cv::Mat& pixels, const std::vector<UltrasoundR
     cv::Mat bright = smooth > 8;
     cv::morphologyEx(bright, bright, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(15, 15)));
     cv::morphologyEx(bright, bright, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
-    cv::Mat labels, stats, centroids;
-    const int count = cv::connectedComponentsWithStats(bright, labels, stats, centroids, 8, CV_32S);
+    const Components parts = connected_components(bright);
     int best_label = -1;
     int best_area = 0;
-    for (int label = 1; label < count; ++label) {
-        const int a = stats.at<int>(label, cv::CC_STAT_AREA);
+    for (int label = 1; label < parts.count; ++label) {
+        const int a = parts.area(label);
         if (a > best_area) {
             best_area = a;
             best_label = label;
@@ -65,7 +65,7 @@ TissueArea find_tissue_area(const cv::Mat& pixels, const std::vector<UltrasoundR
         return area;
     }
     std::vector<std::vector<cv::Point>> contours;
-    cv::findContours(labels == best_label, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    cv::findContours(parts.mask_of(best_label, pixels.size()), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
     std::vector<cv::Point> all;
     for (const auto& contour : contours)
         all.insert(all.end(), contour.begin(), contour.end());

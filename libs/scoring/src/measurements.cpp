@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 
 namespace tendo::scoring {
@@ -362,13 +363,20 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
     }
     for (int i = 1; i < count; ++i) {
         const auto k = static_cast<std::size_t>(i);
-        if (in[k] || stats.at<int>(i, cv::CC_STAT_AREA) < 4) {
-            touches[k] = in[k];
+        if (in[k] || stats.at<int>(i, cv::CC_STAT_AREA) < 4 || !spacing_mm) {
+            touches[k] = in[k]; // uncalibrated: only vessels inside the tendon count
             continue;
         }
+        // Only the outline within 2 mm of the vessel's bounding box can be within 2 mm of it.
+        const int reach_x = static_cast<int>(std::ceil(2.0 / spacing_mm->dx_mm)) + 1;
+        const int reach_y = static_cast<int>(std::ceil(2.0 / spacing_mm->dy_mm)) + 1;
+        const cv::Rect reach(stats.at<int>(i, cv::CC_STAT_LEFT) - reach_x, stats.at<int>(i, cv::CC_STAT_TOP) - reach_y,
+                             stats.at<int>(i, cv::CC_STAT_WIDTH) + 2 * reach_x, stats.at<int>(i, cv::CC_STAT_HEIGHT) + 2 * reach_y);
+        std::vector<cv::Point> outline_near;
+        std::copy_if(outline.begin(), outline.end(), std::back_inserter(outline_near), [&](const cv::Point& q) { return reach.contains(q); });
         bool near = false;
         for (const auto& p : members[k]) {
-            for (const auto& q : outline)
+            for (const auto& q : outline_near)
                 if (spacing_mm->length_mm(p.x - q.x, p.y - q.y) <= 2.0 + 1e-9) {
                     near = true;
                     break;
