@@ -45,6 +45,9 @@ double otsu_split(const std::vector<float>& values) {
     return lo + (best_i + 1.0) / kBins * (hi - lo);
 }
 
+/// Hypoechoic foci of tendinopathy are a few millimetres to about a centimetre long.
+constexpr double kFocusSpanMm = 10.0;
+
 } // namespace
 
 LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
@@ -292,6 +295,10 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             around.push_back(smooth.at<float>(y, cx));
     }
     const double split = otsu_split(around);
+    // Region sums read grey levels in which a dark stretch of a row with brighter tissue on both
+    // sides within kFocusSpanMm counts as that brighter level: a hypoechoic focus enclosed by the
+    // tendon along its length, unlike the muscle under it, which is dark all along.
+    const ColumnSums region_sums(enclosed_foci_filled(smooth, mm_to_px(kFocusSpanMm, w.px_x), w.px_x));
     const double region_weight = 1.0 / (level * w.px_y); // grey above the split, summed per mm of depth
     cv::Mat top_score(rows, n, CV_32FC1, cv::Scalar(kNone));
     cv::Mat bottom_score(rows, n, CV_32FC1, cv::Scalar(kNone));
@@ -314,7 +321,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             const double ridge = above_seen ? std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_above(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2))) : 0.0;
             const double step = above_seen ? mean_rows(yy + near_gap, yy + far_gap) - mean_above(yy - far_gap, yy - near_gap) : 0.0;
             const float v = static_cast<float>((ridge + step) / level);
-            const double region = split > 0.0 ? (sums.sum(cx, yy, c + 1) - split * (c + 1 - yy)) * region_weight : 0.0;
+            const double region = split > 0.0 ? (region_sums.sum(cx, yy, c + 1) - split * (c + 1 - yy)) * region_weight : 0.0;
             top_score.at<float>(yy, i) = v + static_cast<float>(region);
             strongest = std::max(strongest, v);
         }
@@ -326,7 +333,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             const bool below_seen = yy + far_gap <= limit;
             const double ridge = below_seen ? std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_rows(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2))) : 0.0;
             const double step = below_seen ? mean_rows(yy - far_gap, yy - near_gap) - mean_rows(yy + near_gap, yy + far_gap) : 0.0;
-            const double region = split > 0.0 ? (sums.sum(cx, c, yy + 1) - split * (yy + 1 - c)) * region_weight : 0.0;
+            const double region = split > 0.0 ? (region_sums.sum(cx, c, yy + 1) - split * (yy + 1 - c)) * region_weight : 0.0;
             bottom_score.at<float>(yy, i) = static_cast<float>((ridge + step) / level + region);
         }
     }
@@ -342,7 +349,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         if (!w.bone.found() || w.bone.row_per_col[static_cast<std::size_t>(cx)] < 0 || limit - 1 <= c ||
             bottom_score.at<float>(limit - 1, i) <= kNone)
             continue;
-        const double region = split > 0.0 ? (sums.sum(cx, c, limit) - split * (limit - c)) * region_weight : 0.0;
+        const double region = split > 0.0 ? (region_sums.sum(cx, c, limit) - split * (limit - c)) * region_weight : 0.0;
         bottom_score.at<float>(limit - 1, i) =
             std::max(bottom_score.at<float>(limit - 1, i), 0.6f * typical_edge + static_cast<float>(region));
     }

@@ -22,6 +22,17 @@ ColumnSums::ColumnSums(const cv::Mat& image) : rows_(image.rows) {
     }
 }
 
+cv::Mat enclosed_foci_filled(const cv::Mat& smooth, int span_px, double px_per_mm_x) {
+    cv::Mat level_along;
+    cv::GaussianBlur(smooth, level_along, cv::Size(0, 0), std::max(1.0, px_per_mm_x), 0.1);
+    const int span = std::max(2, span_px);
+    const cv::Mat line = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(span, 1));
+    cv::Mat left, right; // brightest within the span ending at (left) or starting at (right) each pixel
+    cv::dilate(level_along, left, line, cv::Point(span - 1, 0), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
+    cv::dilate(level_along, right, line, cv::Point(0, 0), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
+    return cv::max(smooth, cv::min(left, right));
+}
+
 double percentile(const cv::Mat& image, const cv::Mat& mask, double pct) {
     std::vector<float> values;
     values.reserve(image.total());
