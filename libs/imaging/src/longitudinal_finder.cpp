@@ -45,9 +45,6 @@ double otsu_split(const std::vector<float>& values) {
     return lo + (best_i + 1.0) / kBins * (hi - lo);
 }
 
-/// Hypoechoic foci of tendinopathy are a few millimetres to about a centimetre long.
-constexpr double kFocusSpanMm = 10.0;
-
 } // namespace
 
 LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,

@@ -16,6 +16,10 @@ namespace tendo::detail {
 /// Score of a place a path may not go.
 inline constexpr float kNone = -1e9f;
 
+/// Hypoechoic foci of tendinopathy are a few millimetres to about a centimetre long: a darker
+/// stretch of a row shorter than this with brighter tissue at both ends is read as inside.
+inline constexpr double kFocusSpanMm = 10.0;
+
 /// The frame reduced to a working resolution, with everything needed to search it.
 struct Work {
     double f = 1.0;          // work pixels per frame pixel
