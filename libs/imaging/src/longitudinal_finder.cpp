@@ -295,7 +295,11 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     // Region sums read grey levels in which a dark stretch of a row with brighter tissue on both
     // sides within kFocusSpanMm counts as that brighter level: a hypoechoic focus enclosed by the
     // tendon along its length, unlike the muscle under it, which is dark all along.
-    const ColumnSums region_sums(enclosed_foci_filled(smooth, mm_to_px(kFocusSpanMm, w.px_x), w.px_x));
+    cv::Mat searched = cv::Mat::zeros(rows, cols, CV_8UC1);
+    for (int x = 0; x < cols; ++x)
+        for (int y = std::max(0, w.top[static_cast<std::size_t>(x)]); y < w.limit[static_cast<std::size_t>(x)]; ++y)
+            searched.at<unsigned char>(y, x) = 255;
+    const ColumnSums region_sums(enclosed_foci_filled(smooth, searched, mm_to_px(kFocusSpanMm, w.px_x), w.px_x));
     const double region_weight = 1.0 / (level * w.px_y); // grey above the split, summed per mm of depth
     cv::Mat top_score(rows, n, CV_32FC1, cv::Scalar(kNone));
     cv::Mat bottom_score(rows, n, CV_32FC1, cv::Scalar(kNone));

@@ -42,9 +42,10 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, d
 double percentile(const cv::Mat& image, const cv::Mat& mask, double pct);
 
 /// Each pixel raised to the lower of the brightest levels within `span_px` to its left and to its
-/// right on its row (levels smoothed along the row over about a millimetre, `px_per_mm_x`): a dark
-/// stretch shorter than the span with brighter tissue at both ends reads as that tissue.
-cv::Mat enclosed_foci_filled(const cv::Mat& smooth, int span_px, double px_per_mm_x);
+/// right on its row (levels smoothed along the row over about a millimetre, `px_per_mm_x`; only
+/// non-zero `searched` pixels count as brighter tissue, so bone and the view's edge never do): a
+/// dark stretch shorter than the span with brighter tissue at both ends reads as that tissue.
+cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int span_px, double px_per_mm_x);
 
 /// Structure tensor components (CV_32FC1 each), smoothed with a Gaussian of `sigma_px`.
 struct StructureTensor {

@@ -43,6 +43,29 @@ cv::Mat fill_colour(const cv::Mat& grey, const cv::Mat& colour_mask) {
 
 double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
+/// At the insertion the superficial border runs on into the bone; it does not climb the bone's
+/// rising surface. Over the `end` columns at the insertion end (the first ones when
+/// `insertion_first`), a border row above the straight line through the `trend` columns before
+/// them is put back on that line.
+void hold_border_at_insertion(std::vector<double>& rows_along, bool insertion_first, int end, int trend) {
+    const int count = static_cast<int>(rows_along.size());
+    if (end < 1 || trend < 2 || end + trend > count)
+        return;
+    // Index k counts columns from the insertion end.
+    auto at = [&](int k) -> double& { return rows_along[static_cast<std::size_t>(insertion_first ? k : count - 1 - k)]; };
+    double sk = 0.0, sr = 0.0, skk = 0.0, skr = 0.0;
+    for (int k = end; k < end + trend; ++k) {
+        sk += k;
+        sr += at(k);
+        skk += static_cast<double>(k) * k;
+        skr += k * at(k);
+    }
+    const double slope = (trend * skr - sk * sr) / (trend * skk - sk * sk);
+    const double offset = (sr - slope * sk) / trend;
+    for (int k = 0; k < end; ++k)
+        at(k) = std::max(at(k), offset + slope * k);
+}
+
 } // namespace
 
 TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue, const cv::Mat& colour_mask,
@@ -146,6 +169,9 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // Seen lengthways the common tendon runs on from its insertion for centimetres: a band shorter
     // than 15 mm (or than 2.5 thicknesses) is some other structure.
     constexpr double kMinBandLengthMm = 15.0;
+    // The superficial border's last millimetres at the insertion follow its course just before.
+    constexpr double kInsertionEndMm = 4.0;
+    constexpr double kTrendMm = 6.0;
     const bool long_shape = lc.found && lc.length_mm >= std::max(kMinBandLengthMm, 2.5 * lc.thickness_mm) &&
                             lc.thickness_mm >= 2.5 && lc.contrast >= kMinBandContrast;
     // A tendon seen lengthways is bright along its whole length (a bright patch that a band
@@ -236,6 +262,24 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
             }
             return static_cast<double>(std::clamp(best_row, 0, grey.rows - 1));
         };
+        // Insertion: the end of the band whose deep border rests on the bone.
+        const int near_px = mm_to_px(1.0, w.px_y);
+        auto on_bone = [&](int x, double bottom) {
+            const int b = w.bone.row_per_col[static_cast<std::size_t>(x)];
+            return b >= 0 && b - bottom <= near_px;
+        };
+        const bool left = on_bone(lc.x0, lc.bottom_edge.front());
+        const bool right = on_bone(lc.x1, lc.bottom_edge.back());
+        const bool use_left = left && (!right || w.bone.row_per_col[static_cast<std::size_t>(lc.x0)] <
+                                                     w.bone.row_per_col[static_cast<std::size_t>(lc.x1)]);
+        if (left || right) {
+            const int x = use_left ? lc.x0 : lc.x1;
+            const double yb = use_left ? lc.bottom_edge.front() : lc.bottom_edge.back();
+            seg.insertion = cv::Point(static_cast<int>(std::lround(to_frame(x, f))), static_cast<int>(std::lround(to_frame(yb - 0.5, f))));
+        } else {
+            seg.warnings.emplace_back("insertion not in view");
+            long_score *= 0.5;
+        }
         std::vector<double> top_rows, bottom_rows;
         for (int i = 0; i < n; ++i) {
             top_rows.push_back(refine(lc.x0 + i, lc.top_edge[static_cast<std::size_t>(i)], true));
@@ -264,6 +308,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         };
         smooth_rows(top_rows);
         smooth_rows(bottom_rows);
+        if (left || right)
+            hold_border_at_insertion(top_rows, use_left, mm_to_px(kInsertionEndMm, w.px_x), mm_to_px(kTrendMm, w.px_x));
         for (int i = 0; i < n; ++i)
             bottom_rows[static_cast<std::size_t>(i)] = std::max(bottom_rows[static_cast<std::size_t>(i)], top_rows[static_cast<std::size_t>(i)]);
         for (int i = 0; i < n; ++i)
@@ -286,24 +332,6 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                                                 static_cast<int>(std::lround(top_rows[static_cast<std::size_t>(i)])));
             seg.deep_border.emplace_back(static_cast<int>(std::lround(to_frame(lc.x0 + i, f))),
                                          static_cast<int>(std::lround(bottom_rows[static_cast<std::size_t>(i)])));
-        }
-        // Insertion: the end of the band whose deep border rests on the bone.
-        const int near_px = mm_to_px(1.0, w.px_y);
-        auto on_bone = [&](int x, double bottom) {
-            const int b = w.bone.row_per_col[static_cast<std::size_t>(x)];
-            return b >= 0 && b - bottom <= near_px;
-        };
-        const bool left = on_bone(lc.x0, lc.bottom_edge.front());
-        const bool right = on_bone(lc.x1, lc.bottom_edge.back());
-        if (left || right) {
-            const bool use_left = left && (!right || w.bone.row_per_col[static_cast<std::size_t>(lc.x0)] <
-                                                         w.bone.row_per_col[static_cast<std::size_t>(lc.x1)]);
-            const int x = use_left ? lc.x0 : lc.x1;
-            const double yb = use_left ? lc.bottom_edge.front() : lc.bottom_edge.back();
-            seg.insertion = cv::Point(static_cast<int>(std::lround(to_frame(x, f))), static_cast<int>(std::lround(to_frame(yb - 0.5, f))));
-        } else {
-            seg.warnings.emplace_back("insertion not in view");
-            long_score *= 0.5;
         }
         seg.confidence = long_score * bone_term;
     } else if (view == View::transverse) {

@@ -22,9 +22,10 @@ ColumnSums::ColumnSums(const cv::Mat& image) : rows_(image.rows) {
     }
 }
 
-cv::Mat enclosed_foci_filled(const cv::Mat& smooth, int span_px, double px_per_mm_x) {
+cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int span_px, double px_per_mm_x) {
     cv::Mat level_along;
     cv::GaussianBlur(smooth, level_along, cv::Size(0, 0), std::max(1.0, px_per_mm_x), 0.1);
+    level_along.setTo(0.0f, searched == 0);
     const int span = std::max(2, span_px);
     const cv::Mat line = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(span, 1));
     cv::Mat left, right; // brightest within the span ending at (left) or starting at (right) each pixel
