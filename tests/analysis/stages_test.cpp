@@ -1,9 +1,11 @@
 // Each stage of the segmentation on small images built here, where the right answer is known.
+#include "tendo/imaging/components.hpp"
 #include "tendo/imaging/segmentation.hpp"
 
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -203,6 +205,29 @@ TEST(TendonSegmentation, LongitudinalBandBordersAndInsertion) {
                   0);
 }
 
+TEST(TendonSegmentation, HypoechoicFocusInTheDeepHalfStaysInside) {
+    // A 9 mm focus as dark as the muscle fills the deep 4 mm of the band, paratenon included: the
+    // tendon runs on past both its ends, so the focus is tendon and the deep border runs on under
+    // it. (Read as muscle, the focus was 81 % inside the mask; read as enclosed, 90 %.)
+    LongScene s = long_scene();
+    cv::Mat focus_area = cv::Mat::zeros(s.grey.size(), CV_8UC1);
+    focus_area(cv::Rect(240, 170, 90, 40)).setTo(255);
+    cv::Mat dark(s.grey.size(), CV_8UC1, cv::Scalar(60));
+    add_speckle(dark, 10, 5);
+    dark.copyTo(s.grey, focus_area);
+    TissueArea tissue;
+    tissue.mask = cv::Mat(s.grey.size(), CV_8UC1, cv::Scalar(255));
+    tissue.bounds = cv::Rect(0, 0, s.grey.cols, s.grey.rows);
+    const TendonSegmentation seg = segment_tendon(s.grey, tissue, cv::Mat(), Spacing{0.1, 0.1});
+    ASSERT_EQ(seg.view, View::longitudinal);
+    EXPECT_GT(cv::countNonZero(seg.mask & focus_area), 0.85 * cv::countNonZero(focus_area));
+    for (std::size_t i = 0; i < seg.deep_border.size(); ++i) {
+        if (seg.deep_border[i].x == 285) {
+            EXPECT_NEAR(seg.deep_border[i].y, 209, 3);
+        }
+    }
+}
+
 TEST(TendonSegmentation, FlatNoiseIsNoTendon) {
     cv::Mat grey(300, 400, CV_8UC1, cv::Scalar(80));
     add_speckle(grey, 20, 4);
@@ -212,6 +237,30 @@ TEST(TendonSegmentation, FlatNoiseIsNoTendon) {
     EXPECT_EQ(seg.view, View::none);
     EXPECT_EQ(cv::countNonZero(seg.mask), 0);
     EXPECT_EQ(seg.confidence, 0.0);
+}
+
+TEST(Components, LabelledInTheirBoundingBoxWithFrameCoordinates) {
+    cv::Mat mask = cv::Mat::zeros(200, 300, CV_8UC1);
+    mask(cv::Rect(40, 50, 10, 5)).setTo(255);  // 50 pixels
+    mask(cv::Rect(200, 150, 3, 4)).setTo(255); // 12 pixels
+    const Components parts = connected_components(mask);
+    ASSERT_EQ(parts.count, 3);
+    EXPECT_EQ(parts.box, cv::Rect(40, 50, 163, 104));
+    std::vector<int> areas;
+    for (int label = 1; label < parts.count; ++label) {
+        areas.push_back(parts.area(label));
+        const cv::Rect at(parts.stats.at<int>(label, cv::CC_STAT_LEFT), parts.stats.at<int>(label, cv::CC_STAT_TOP),
+                          parts.stats.at<int>(label, cv::CC_STAT_WIDTH), parts.stats.at<int>(label, cv::CC_STAT_HEIGHT));
+        const cv::Mat alone = parts.mask_of(label, mask.size());
+        EXPECT_EQ(cv::countNonZero(alone), parts.area(label));
+        EXPECT_EQ(cv::boundingRect(alone), at); // stats are in frame coordinates
+    }
+    std::sort(areas.begin(), areas.end());
+    EXPECT_EQ(areas, (std::vector<int>{12, 50}));
+
+    const Components none = connected_components(cv::Mat::zeros(20, 20, CV_8UC1));
+    EXPECT_EQ(none.count, 1);
+    EXPECT_TRUE(none.box.empty());
 }
 
 TEST(Texture, FibresAreCoherentSpeckleIsNot) {

@@ -14,10 +14,6 @@ struct Components {
     int count = 1;   ///< number of labels including the background
 
     int area(int label) const;
-    /// Label of frame pixel (x, y); 0 outside the box.
-    int label_at(int x, int y) const {
-        return box.contains({x, y}) ? labels.at<int>(y - box.y, x - box.x) : 0;
-    }
     /// Frame-sized 255/0 mask of one component.
     cv::Mat mask_of(int label, cv::Size frame_size) const;
 };
