@@ -295,11 +295,27 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     // Region sums read grey levels in which a dark stretch of a row with brighter tissue on both
     // sides within kFocusSpanMm counts as that brighter level: a hypoechoic focus enclosed by the
     // tendon along its length, unlike the muscle under it, which is dark all along.
-    cv::Mat searched = cv::Mat::zeros(rows, cols, CV_8UC1);
-    for (int x = 0; x < cols; ++x)
-        for (int y = std::max(0, w.top[static_cast<std::size_t>(x)]); y < w.limit[static_cast<std::size_t>(x)]; ++y)
-            searched.at<unsigned char>(y, x) = 255;
-    const ColumnSums region_sums(enclosed_foci_filled(smooth, searched, mm_to_px(kFocusSpanMm, w.px_x), w.px_x));
+    const ColumnSums region_sums = [&] {
+        // Only the band's rows and the span beyond its ends are read (rows are filled on their own).
+        const int span = mm_to_px(kFocusSpanMm, w.px_x);
+        const int margin = span + static_cast<int>(std::ceil(4.0 * std::max(1.0, w.px_x))) + 1;
+        int y0 = rows, y1 = 0;
+        for (int i = 0; i < n; ++i) {
+            const int c = centre[static_cast<std::size_t>(cand.x0 + i)];
+            y0 = std::min(y0, c - reach);
+            y1 = std::max(y1, c + deep_reach + 1);
+        }
+        const cv::Rect near_band = cv::Rect(cand.x0 - margin, y0, n + 2 * margin, y1 - y0) & cv::Rect(0, 0, cols, rows);
+        cv::Mat searched = cv::Mat::zeros(near_band.size(), CV_8UC1);
+        for (int x = near_band.x; x < near_band.x + near_band.width; ++x)
+            for (int y = std::max(near_band.y, w.top[static_cast<std::size_t>(x)]);
+                 y < std::min(near_band.y + near_band.height, w.limit[static_cast<std::size_t>(x)]); ++y)
+                searched.at<unsigned char>(y - near_band.y, x - near_band.x) = 255;
+        cv::Mat levels = smooth.clone();
+        if (!near_band.empty())
+            enclosed_foci_filled(smooth(near_band), searched, span, w.px_x).copyTo(levels(near_band));
+        return ColumnSums(levels);
+    }();
     const double region_weight = 1.0 / (level * w.px_y); // grey above the split, summed per mm of depth
     cv::Mat top_score(rows, n, CV_32FC1, cv::Scalar(kNone));
     cv::Mat bottom_score(rows, n, CV_32FC1, cv::Scalar(kNone));
