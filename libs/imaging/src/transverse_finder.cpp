@@ -186,8 +186,10 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
             cosines[static_cast<std::size_t>(k)] = std::cos(2.0 * CV_PI * k / kPoints);
             sines[static_cast<std::size_t>(k)] = std::sin(2.0 * CV_PI * k / kPoints);
         }
-        // Every other angle ranks the ellipses; the best few are then compared on all angles.
+        // Every other angle, read at the nearest pixel, ranks the ellipses; the best few are then
+        // compared on all angles, interpolated.
         auto rim_contrast = [&](double cx, double cy, double ea, double eb, int angle_step) {
+            const bool rank = angle_step > 1;
             double sum = 0.0;
             int n = 0;
             for (int k = 0; k < kPoints; k += angle_step) {
@@ -196,7 +198,11 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                 const double xo = cx + 1.2 * ea * c, yo = cy + 1.2 * eb * sn;
                 if (!allowed_at(xi, yi) || !allowed_at(xo, yo))
                     continue; // the bone or the edge of the view: no evidence either way
-                sum += bilinear(clipped, xi, yi) - bilinear(clipped, xo, yo);
+                if (rank)
+                    sum += clipped.at<float>(static_cast<int>(yi + 0.5), static_cast<int>(xi + 0.5)) -
+                           clipped.at<float>(static_cast<int>(yo + 0.5), static_cast<int>(xo + 0.5));
+                else
+                    sum += bilinear(clipped, xi, yi) - bilinear(clipped, xo, yo);
                 ++n;
             }
             return n >= kPoints / angle_step / 2 ? sum / n / level : -1e9;
