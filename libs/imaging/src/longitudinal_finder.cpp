@@ -306,14 +306,9 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             y1 = std::max(y1, c + deep_reach + 1);
         }
         const cv::Rect near_band = cv::Rect(cand.x0 - margin, y0, n + 2 * margin, y1 - y0) & cv::Rect(0, 0, cols, rows);
-        cv::Mat searched = cv::Mat::zeros(near_band.size(), CV_8UC1);
-        for (int x = near_band.x; x < near_band.x + near_band.width; ++x)
-            for (int y = std::max(near_band.y, w.top[static_cast<std::size_t>(x)]);
-                 y < std::min(near_band.y + near_band.height, w.limit[static_cast<std::size_t>(x)]); ++y)
-                searched.at<unsigned char>(y - near_band.y, x - near_band.x) = 255;
         cv::Mat levels = smooth.clone();
         if (!near_band.empty())
-            enclosed_foci_filled(smooth(near_band), searched, span, w.px_x).copyTo(levels(near_band));
+            enclosed_foci_filled(smooth(near_band), w.searched(near_band), span, w.px_x).copyTo(levels(near_band));
         return ColumnSums(levels);
     }();
     const double region_weight = 1.0 / (level * w.px_y); // grey above the split, summed per mm of depth

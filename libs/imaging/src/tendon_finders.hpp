@@ -32,6 +32,19 @@ struct Work {
     std::vector<int> top;    // first searchable row per column, below the skin (-1 none)
     std::vector<int> limit;  // one past the last searchable row per column (bone or tissue bottom)
     BoneSurface bone;
+
+    /// 255 where a pixel of `area` (work coordinates, inside the work image) is searchable: from
+    /// its column's top to before its limit. `area`-sized, CV_8UC1.
+    cv::Mat searched(const cv::Rect& area) const {
+        cv::Mat out = cv::Mat::zeros(area.size(), CV_8UC1);
+        for (int x = area.x; x < area.x + area.width; ++x) {
+            const int y0 = std::max(area.y, top[static_cast<std::size_t>(x)]);
+            const int y1 = std::min(area.y + area.height, limit[static_cast<std::size_t>(x)]);
+            for (int y = y0; y < y1; ++y)
+                out.at<unsigned char>(y - area.y, x - area.x) = 255;
+        }
+        return out;
+    }
 };
 
 inline int mm_to_px(double mm, double px_per_mm) { return std::max(1, static_cast<int>(std::lround(mm * px_per_mm))); }

@@ -65,10 +65,8 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     const int rows = smooth.rows;
     const int cols = smooth.cols;
     // Searchable pixels only (tissue above the bone): others count as absent in the box sums.
-    cv::Mat allowed = cv::Mat::zeros(rows, cols, CV_32FC1);
-    for (int x = 0; x < cols; ++x)
-        for (int y = std::max(0, w.top[static_cast<std::size_t>(x)]); y < w.limit[static_cast<std::size_t>(x)]; ++y)
-            allowed.at<float>(y, x) = 1.0f;
+    cv::Mat allowed;
+    w.searched(cv::Rect(0, 0, cols, rows)).convertTo(allowed, CV_32FC1, 1.0 / 255.0);
     // Calcifications and specular spots are far brighter than any soft tissue: clipped at the
     // tissue's 99th percentile they cannot make a small box look like a tendon on their own.
     const auto clip_level = static_cast<float>(detail::percentile(smooth, w.tissue, 99.0));
