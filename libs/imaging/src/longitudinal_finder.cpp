@@ -45,6 +45,13 @@ double otsu_split(const std::vector<float>& values) {
     return lo + (best_i + 1.0) / kBins * (hi - lo);
 }
 
+/// The value with `fraction` (0-1) of the values at or below it.
+float quantile_of(std::vector<float> values, double fraction) {
+    const auto k = static_cast<std::ptrdiff_t>(fraction * static_cast<double>(values.size() - 1));
+    std::nth_element(values.begin(), values.begin() + k, values.end());
+    return values[static_cast<std::size_t>(k)];
+}
+
 } // namespace
 
 LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
@@ -206,17 +213,19 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     }
     if (last < first)
         return cand;
+    // The bar response along the band's centre, columns x0..x1.
+    auto response_along = [&](int x0, int x1) {
+        std::vector<float> along;
+        for (int x = x0; x <= x1; ++x)
+            along.push_back(response.at<float>(centre[static_cast<std::size_t>(x)], x));
+        return along;
+    };
     // A weak stretch at the insertion end is tissue the band ran on into (muscle over the bone
     // beyond the insertion): the band starts where it is clearly bright again, if it rests on the
     // bone there too.
     if (w.bone.found() && last - first >= 4) {
-        std::vector<float> along;
-        for (int x = first; x <= last; ++x)
-            along.push_back(response.at<float>(centre[static_cast<std::size_t>(x)], x));
-        std::vector<float> sorted_along = along;
-        const auto k90 = static_cast<std::ptrdiff_t>(0.9 * (sorted_along.size() - 1));
-        std::nth_element(sorted_along.begin(), sorted_along.begin() + k90, sorted_along.end());
-        const float weak = 0.5f * sorted_along[static_cast<std::size_t>(k90)];
+        const std::vector<float> along = response_along(first, last);
+        const float weak = 0.5f * quantile_of(along, 0.9);
         const int window = mm_to_px(1.0, w.px_x);
         const int n_along = last - first + 1;
         auto window_mean = [&](int i) {
@@ -255,13 +264,8 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         return cand;
     cand.contrast = contrast_sum / n;
     {
-        std::vector<float> along;
-        for (int x = cand.x0; x <= cand.x1; ++x)
-            along.push_back(response.at<float>(centre[static_cast<std::size_t>(x)], x));
-        std::vector<float> sorted_along = along;
-        const auto k90 = static_cast<std::ptrdiff_t>(0.9 * (sorted_along.size() - 1));
-        std::nth_element(sorted_along.begin(), sorted_along.begin() + k90, sorted_along.end());
-        const float strong = sorted_along[static_cast<std::size_t>(k90)];
+        const std::vector<float> along = response_along(cand.x0, cand.x1);
+        const float strong = quantile_of(along, 0.9);
         cand.coverage = static_cast<double>(std::count_if(along.begin(), along.end(), [&](float v) { return v >= 0.5f * strong; })) /
                         static_cast<double>(along.size());
     }
