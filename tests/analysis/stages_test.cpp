@@ -258,6 +258,15 @@ TEST(Components, LabelledInTheirBoundingBoxWithFrameCoordinates) {
     std::sort(areas.begin(), areas.end());
     EXPECT_EQ(areas, (std::vector<int>{12, 50}));
 
+    // A mask that fills its bounding box: the box holds no background pixel at all.
+    cv::Mat block = cv::Mat::zeros(100, 100, CV_8UC1);
+    block(cv::Rect(30, 20, 10, 8)).setTo(255);
+    const Components whole = connected_components(block);
+    ASSERT_EQ(whole.count, 2);
+    EXPECT_EQ(whole.area(1), 80);
+    EXPECT_EQ(whole.stats.at<int>(1, cv::CC_STAT_LEFT), 30);
+    EXPECT_EQ(whole.stats.at<int>(1, cv::CC_STAT_TOP), 20);
+
     const Components none = connected_components(cv::Mat::zeros(20, 20, CV_8UC1));
     EXPECT_EQ(none.count, 1);
     EXPECT_TRUE(none.box.empty());

@@ -10,7 +10,7 @@ namespace tendo {
 struct Components {
     cv::Rect box;    ///< bounding box of the non-zero pixels, in frame coordinates (empty: none)
     cv::Mat labels;  ///< CV_32S, box-sized; 0 background, 1..count-1 components
-    cv::Mat stats;   ///< cv::connectedComponentsWithStats layout; left/top in frame coordinates
+    cv::Mat stats;   ///< cv::connectedComponentsWithStats layout; labels 1.. have left/top in frame coordinates
     int count = 1;   ///< number of labels including the background
 
     int area(int label) const;
