@@ -158,18 +158,17 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                 }
             }
         }
-    cv::Point best_at(best.x, best.x < 0 ? -1 : best.bottom - mm_to_px(best.b_mm, w.px_y));
-    const double best_a_mm = best.a_mm, best_b_mm = best.b_mm, best_lateral = best.lateral, best_split = best.split;
-    if (best_at.x < 0)
+    if (best.x < 0)
         return cand;
     cand.contrast = best.v;
-    cand.lateral_contrast = best_lateral;
+    cand.lateral_contrast = best.lateral;
+    cv::Point best_at(best.x, best.bottom - mm_to_px(best.b_mm, w.px_y));
 
     // The box with the best contrast lies inside the cross-section (a box fills an ellipse's middle
     // only): the ellipse itself is the one around it whose rim separates brighter inside from darker
     // outside best, with its lowest point on the bone.
-    double ax = best_a_mm * w.px_x;
-    double by = best_b_mm * w.px_y;
+    double ax = best.a_mm * w.px_x;
+    double by = best.b_mm * w.px_y;
     {
         auto allowed_at = [&](double x, double y) {
             if (x < -0.5 || y < -0.5)
@@ -254,7 +253,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     const double ds = (kMax - kMin) / (kSteps - 1);
     // Region term: grey above the level half-way between the cross-section and the tissue beside it
     // counts for the inside.
-    const double split = best_split;
+    const double split = best.split;
     cv::Mat score(kSteps, kRays, CV_32FC1, cv::Scalar(kNone));
     std::vector<int> on_bone_at(kRays, -1); // the last step inside before the bone, per ray
     for (int r = 0; r < kRays; ++r) {

@@ -363,7 +363,7 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
     }
     for (int i = 1; i < count; ++i) {
         const auto k = static_cast<std::size_t>(i);
-        if (in[k] || stats.at<int>(i, cv::CC_STAT_AREA) < 4 || !spacing_mm) {
+        if (in[k] || vessel_parts.area(i) < 4 || !spacing_mm) {
             touches[k] = in[k]; // uncalibrated: only vessels inside the tendon count
             continue;
         }
@@ -388,7 +388,7 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
     }
     int counted = 0, in_tendon = 0;
     for (int i = 1; i < count; ++i) {
-        if (stats.at<int>(i, cv::CC_STAT_AREA) < 4 || !touches[static_cast<std::size_t>(i)])
+        if (vessel_parts.area(i) < 4 || !touches[static_cast<std::size_t>(i)])
             continue;
         ++counted;
         if (in[static_cast<std::size_t>(i)])
@@ -396,7 +396,7 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
         if (vessels)
             vessels->push_back(Vessel{cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
                                                stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)),
-                                      stats.at<int>(i, cv::CC_STAT_AREA), in[static_cast<std::size_t>(i)] != 0});
+                                      vessel_parts.area(i), in[static_cast<std::size_t>(i)] != 0});
     }
     n.vessel_count = counted;
     n.vessels_in_tendon = in_tendon;
