@@ -11,7 +11,8 @@ namespace tendo {
 
 namespace detail {
 
-BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, double px_per_mm_y) {
+BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, const TissueLevels& levels,
+                            double px_per_mm_y) {
     BoneSurface bone;
     const int rows = smooth.rows;
     const int cols = smooth.cols;
@@ -19,7 +20,7 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, d
     if (rows < 8 || cols < 8)
         return bone;
 
-    const double level = std::max(1.0, percentile(smooth, tissue_mask, 99.0));
+    const double level = std::max(1.0, levels.p99);
     const ColumnSums sums(smooth);
     const int gap = std::max(1, static_cast<int>(std::lround(0.6 * px_per_mm_y)));
     const int depth = std::max(gap + 2, static_cast<int>(std::lround(5.0 * px_per_mm_y)));
@@ -135,7 +136,7 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, d
     // A cortex is far brighter than the soft tissue and casts a shadow: compare the surface with
     // the median tissue level and with what lies below it, in absolute grey terms.
     {
-        const double tissue_median = percentile(smooth, tissue_mask, 50.0);
+        const double tissue_median = levels.median;
         double surface = 0.0, below = 0.0;
         int n = 0;
         for (int c = bone.first_col; c <= bone.last_col; ++c) {
@@ -167,7 +168,7 @@ BoneSurface find_bone_surface(const cv::Mat& grey, const TissueArea& tissue) {
     grey.convertTo(g32, CV_32F);
     cv::GaussianBlur(g32, g32, cv::Size(0, 0), 2.0);
     // Without spacing the bone finder assumes the typical spacing for its depth window.
-    return detail::bone_surface_on(g32, tissue.mask, 1.0 / detail::kAssumedSpacingMm);
+    return detail::bone_surface_on(g32, tissue.mask, detail::tissue_levels(g32, tissue.mask), 1.0 / detail::kAssumedSpacingMm);
 }
 
 } // namespace tendo

@@ -34,9 +34,20 @@ private:
     std::vector<double> sums_; // per column, rows + 1 running sums (columns are read down their length)
 };
 
-/// Bone surface on a smoothed CV_32FC1 image with a CV_8UC1 tissue mask; `px_per_mm_y` converts
-/// depths in mm to rows. Rows are the first row of bone (the cortical surface).
-BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, double px_per_mm_y);
+/// Grey levels of a smoothed image over its tissue, gathered once for the finders that compare
+/// against them.
+struct TissueLevels {
+    double median = 0.0;
+    double p98 = 0.0;
+    double p99 = 0.0;
+};
+TissueLevels tissue_levels(const cv::Mat& smooth, const cv::Mat& tissue_mask);
+
+/// Bone surface on a smoothed CV_32FC1 image with a CV_8UC1 tissue mask and its levels;
+/// `px_per_mm_y` converts depths in mm to rows. Rows are the first row of bone (the cortical
+/// surface).
+BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, const TissueLevels& levels,
+                            double px_per_mm_y);
 
 /// Value at the given percentile (0-100) of the CV_32FC1 image over the non-zero mask pixels.
 double percentile(const cv::Mat& image, const cv::Mat& mask, double pct);

@@ -31,6 +31,7 @@ struct Work {
     std::vector<int> first_tissue; // first imaged tissue row per column (-1 none)
     std::vector<int> top;    // first searchable row per column, below the skin (-1 none)
     std::vector<int> limit;  // one past the last searchable row per column (bone or tissue bottom)
+    TissueLevels levels;     // of the isotropically smoothed work image over `tissue`
     BoneSurface bone;
 
     /// 255 where a pixel of `area` (work coordinates, inside the work image) is searchable: from

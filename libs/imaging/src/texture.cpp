@@ -34,7 +34,9 @@ cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int
     return cv::max(smooth, cv::min(left, right));
 }
 
-double percentile(const cv::Mat& image, const cv::Mat& mask, double pct) {
+namespace {
+
+std::vector<float> values_under(const cv::Mat& image, const cv::Mat& mask) {
     std::vector<float> values;
     values.reserve(image.total());
     for (int y = 0; y < image.rows; ++y) {
@@ -44,6 +46,11 @@ double percentile(const cv::Mat& image, const cv::Mat& mask, double pct) {
             if (!m || m[x])
                 values.push_back(in[x]);
     }
+    return values;
+}
+
+/// nth_element leaves the values reordered but the same set: one gathering serves several calls.
+double percentile_of(std::vector<float>& values, double pct) {
     if (values.empty())
         return 0.0;
     const auto k = static_cast<std::size_t>(std::clamp(pct / 100.0, 0.0, 1.0) * (values.size() - 1));
@@ -51,19 +58,33 @@ double percentile(const cv::Mat& image, const cv::Mat& mask, double pct) {
     return values[k];
 }
 
+} // namespace
+
+double percentile(const cv::Mat& image, const cv::Mat& mask, double pct) {
+    std::vector<float> values = values_under(image, mask);
+    return percentile_of(values, pct);
+}
+
+TissueLevels tissue_levels(const cv::Mat& smooth, const cv::Mat& tissue_mask) {
+    std::vector<float> values = values_under(smooth, tissue_mask);
+    TissueLevels levels;
+    levels.p99 = percentile_of(values, 99.0);
+    levels.p98 = percentile_of(values, 98.0);
+    levels.median = percentile_of(values, 50.0);
+    return levels;
+}
+
 StructureTensor structure_tensor(const cv::Mat& image32, double sigma_px) {
     cv::Mat gx, gy;
     cv::Sobel(image32, gx, CV_32F, 1, 0, 3);
     cv::Sobel(image32, gy, CV_32F, 0, 1, 3);
-    StructureTensor t;
-    t.jxx = gx.mul(gx);
-    t.jyy = gy.mul(gy);
-    t.jxy = gx.mul(gy);
-    const double s = std::max(0.5, sigma_px);
-    cv::GaussianBlur(t.jxx, t.jxx, cv::Size(0, 0), s);
-    cv::GaussianBlur(t.jyy, t.jyy, cv::Size(0, 0), s);
-    cv::GaussianBlur(t.jxy, t.jxy, cv::Size(0, 0), s);
-    return t;
+    // The three products are smoothed as the channels of one image: one pass over memory.
+    cv::Mat products;
+    cv::merge(std::vector<cv::Mat>{gx.mul(gx), gy.mul(gy), gx.mul(gy)}, products);
+    cv::GaussianBlur(products, products, cv::Size(0, 0), std::max(0.5, sigma_px));
+    std::vector<cv::Mat> smoothed;
+    cv::split(products, smoothed);
+    return StructureTensor{smoothed[0], smoothed[1], smoothed[2]};
 }
 
 cv::Mat coherence_of(const StructureTensor& t) {

@@ -68,8 +68,9 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     cv::Mat allowed;
     w.searched(cv::Rect(0, 0, cols, rows)).convertTo(allowed, CV_32FC1, 1.0 / 255.0);
     // Calcifications and specular spots are far brighter than any soft tissue: clipped at the
-    // tissue's 99th percentile they cannot make a small box look like a tendon on their own.
-    const auto clip_level = static_cast<float>(detail::percentile(smooth, w.tissue, 99.0));
+    // tissue's 99th percentile (`smooth` is the image the levels were taken on) they cannot make
+    // a small box look like a tendon on their own.
+    const auto clip_level = static_cast<float>(w.levels.p99);
     cv::Mat clipped = cv::min(smooth, clip_level);
     const WeightedBoxMeans mean_of(clipped, allowed);
     // Candidate cross-sections: boxes of several half-widths and half-heights (flat ovals are

@@ -9,14 +9,20 @@
 #include <cmath>
 #include <iterator>
 #include <numeric>
+#include <vector>
 
 namespace tendo::scoring {
 
 namespace {
 
-/// The largest 8-connected component of a mask (255), or an empty Mat when there is none.
-cv::Mat largest_component(const cv::Mat& mask) {
-    const Components c = connected_components(mask != 0);
+/// The largest 8-connected component of a mask and its bounding box (frame coordinates).
+struct Component {
+    cv::Mat mask; // frame-sized, 255 inside; empty when the mask has no pixel
+    cv::Rect box;
+};
+
+Component largest_component(const cv::Mat& mask) {
+    const Components c = connected_components(mask);
     int best = 0, best_area = 0;
     for (int i = 1; i < c.count; ++i)
         if (c.area(i) > best_area) {
@@ -25,7 +31,9 @@ cv::Mat largest_component(const cv::Mat& mask) {
         }
     if (best == 0)
         return {};
-    return c.mask_of(best, mask.size());
+    const cv::Rect box(c.stats.at<int>(best, cv::CC_STAT_LEFT), c.stats.at<int>(best, cv::CC_STAT_TOP),
+                       c.stats.at<int>(best, cv::CC_STAT_WIDTH), c.stats.at<int>(best, cv::CC_STAT_HEIGHT));
+    return {c.mask_of(best, mask.size()), box};
 }
 
 bool inside_image(const cv::Mat& m, int x, int y) { return x >= 0 && y >= 0 && x < m.cols && y < m.rows; }
@@ -35,13 +43,12 @@ bool inside_image(const cv::Mat& m, int x, int y) { return x >= 0 && y >= 0 && x
 ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tissue_mask, const Spacing& s,
                                         std::optional<cv::Point> start_near, double step_mm) {
     ThicknessProfile profile;
-    const cv::Mat m = largest_component(mask);
+    const auto [m, box] = largest_component(mask);
     if (m.empty() || !(s.dx_mm > 0) || !(s.dy_mm > 0) || !(step_mm > 0))
         return profile;
     // Midline per column.
     std::vector<cv::Point2d> mid;
     std::vector<int> column_extent(static_cast<std::size_t>(m.cols), 0); // mask rows from first to last
-    const cv::Rect box = cv::boundingRect(m);
     for (int x = box.x; x < box.x + box.width; ++x) {
         int top = -1, bottom = -1;
         for (int y = box.y; y < box.y + box.height; ++y)
@@ -200,16 +207,20 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
                                   const cv::Mat& overlay, const cv::Mat& tissue_mask,
                                   const std::optional<Spacing>& spacing_mm) {
     Echogenicity e;
-    cv::Mat valid = mask != 0;
+    // Everything below reads the mask's bounding box and its neighbourhood, not the whole frame.
+    const cv::Rect box = cv::boundingRect(mask);
+    if (box.empty())
+        return e;
+    cv::Mat valid = mask(box) != 0;
     if (!colour_mask.empty())
-        valid &= colour_mask == 0;
+        valid &= colour_mask(box) == 0;
     if (!overlay.empty())
-        valid &= overlay == 0;
+        valid &= overlay(box) == 0;
     const int n = cv::countNonZero(valid);
     if (n == 0)
         return e;
     cv::Scalar mean, sd;
-    cv::meanStdDev(grey, mean, sd, valid);
+    cv::meanStdDev(grey(box), mean, sd, valid);
     e.mean = mean[0];
     e.sd = sd[0];
 
@@ -225,14 +236,16 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
     // The filters below only need the mask's neighbourhood: a margin of four widths of the widest
     // kernel leaves the values inside the mask as on the whole frame, at a fraction of the cost.
     const int margin = static_cast<int>(std::ceil(4.0 * (std::max({sx, sy, coherence_sigma}) + 1.0) / reduce));
-    cv::Rect around = cv::boundingRect(valid);
+    const cv::Rect valid_box = cv::boundingRect(valid) + box.tl();
+    cv::Rect around = valid_box;
     around.x -= margin;
     around.y -= margin;
     around.width += 2 * margin;
     around.height += 2 * margin;
     around &= cv::Rect(0, 0, grey.cols, grey.rows);
     cv::Mat grey_near = grey(around);
-    cv::Mat valid_near = valid(around);
+    cv::Mat valid_near = cv::Mat::zeros(around.size(), CV_8UC1);
+    valid(valid_box - box.tl()).copyTo(valid_near(valid_box - around.tl()));
     if (reduce < 1.0) {
         const cv::Size size(std::max(1, static_cast<int>(std::lround(around.width * reduce))),
                             std::max(1, static_cast<int>(std::lround(around.height * reduce))));
@@ -248,11 +261,13 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
     cv::Mat g32, w32;
     grey_near.convertTo(g32, CV_32F);
     valid_near.convertTo(w32, CV_32F, 1.0 / 255.0);
-    cv::Mat num, den;
-    cv::GaussianBlur(g32.mul(w32), num, cv::Size(0, 0), sx, sy);
-    cv::GaussianBlur(w32, den, cv::Size(0, 0), sx, sy);
+    cv::Mat weighted_and_weights; // smoothed as two channels of one image: one pass over memory
+    cv::merge(std::vector<cv::Mat>{g32.mul(w32), w32}, weighted_and_weights);
+    cv::GaussianBlur(weighted_and_weights, weighted_and_weights, cv::Size(0, 0), sx, sy);
+    std::vector<cv::Mat> num_den;
+    cv::split(weighted_and_weights, num_den);
     cv::Mat local;
-    cv::divide(num, cv::max(den, 1e-3f), local);
+    cv::divide(num_den[0], cv::max(num_den[1], 1e-3f), local);
     std::vector<float> values;
     values.reserve(static_cast<std::size_t>(cv::countNonZero(valid_near)));
     for (int y = 0; y < valid_near.rows; ++y) {
@@ -280,7 +295,6 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
         long long count = 0;
         const int near = static_cast<int>(std::ceil(1.0 / dy));
         const int far = static_cast<int>(std::floor(6.0 / dy));
-        const cv::Rect box = cv::boundingRect(mask);
         for (int x = box.x; x < box.x + box.width; ++x) {
             int top = -1;
             for (int y = box.y; y < box.y + box.height; ++y)
@@ -356,8 +370,12 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
     const cv::Mat& stats = vessel_parts.stats;
     std::vector<cv::Point> outline;
     if (spacing_mm) {
+        // Traced in the mask's bounding box (with a pixel of background around it where the frame
+        // has one), not on a copy of the whole frame.
+        cv::Rect around = cv::boundingRect(inside);
+        around = cv::Rect(around.x - 1, around.y - 1, around.width + 2, around.height + 2) & cv::Rect(0, 0, inside.cols, inside.rows);
         std::vector<std::vector<cv::Point>> contours;
-        cv::findContours(inside.clone(), contours, cv::RETR_LIST, cv::CHAIN_APPROX_NONE);
+        cv::findContours(inside(around).clone(), contours, cv::RETR_LIST, cv::CHAIN_APPROX_NONE, around.tl());
         for (const auto& c : contours)
             outline.insert(outline.end(), c.begin(), c.end());
     }
