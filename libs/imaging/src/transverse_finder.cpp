@@ -74,14 +74,16 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     cv::Mat clipped = cv::min(smooth, clip_level);
     const WeightedBoxMeans mean_of(clipped, allowed);
     // Candidate cross-sections: boxes of several half-widths and half-heights (flat ovals are
-    // common) resting on the bone surface: the box's bottom within 1 mm into and 2 mm above it.
+    // common) resting on the bone surface: the box's bottom within 1 mm into and 1.4 mm above it.
+    // The tendon lies on the tuberosity; the sciatic nerve beside it, as bright and as round as a
+    // hypoechoic tendon, lies in the fat a little above the bone (with 2 mm allowed it won).
     // A cross-section is brighter than the tissue above it and than the tissue at its sides; a
     // band cut lengthways is as bright at its sides, so it scores nothing here.
     const std::vector<double> half_width_mm = {2.5, 3.5, 5.0, 6.5, 8.5, 11.0};
     const std::vector<double> half_height_mm = {1.3, 1.9, 2.6, 3.4, 4.4, 5.6};
     const int stride = std::max(1, mm_to_px(0.3, w.px_x));
     const int gap_step = std::max(1, mm_to_px(0.3, w.px_y));
-    const int above_bone_px = mm_to_px(2.0, w.px_y);
+    const int above_bone_px = mm_to_px(1.4, w.px_y);
     const int into_bone_px = mm_to_px(1.0, w.px_y);
     struct Box {
         double v = 0.0;
