@@ -12,7 +12,7 @@ namespace tendo {
 namespace detail {
 
 BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, const TissueLevels& levels,
-                            double px_per_mm_y) {
+                            double px_per_mm_y, const cv::Mat& imaged_extent) {
     BoneSurface bone;
     const int rows = smooth.rows;
     const int cols = smooth.cols;
@@ -27,10 +27,13 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, c
 
     // Score of "bright surface with shadow below" per pixel; a beam's bone is where it peaks.
     cv::Mat score(rows, cols, CV_32FC1, cv::Scalar(-1.0f));
+    // A shadow is read down to the bottom of the imaged extent: the lit tissue itself ends where
+    // a full-width shadow begins.
+    const cv::Mat& extent = imaged_extent.empty() ? tissue_mask : imaged_extent;
     std::vector<int> tissue_bottom(static_cast<std::size_t>(cols), -1);
     for (int x = 0; x < cols; ++x)
         for (int y = rows - 1; y >= 0; --y)
-            if (tissue_mask.at<unsigned char>(y, x)) {
+            if (extent.at<unsigned char>(y, x)) {
                 tissue_bottom[static_cast<std::size_t>(x)] = y;
                 break;
             }

@@ -47,7 +47,7 @@ TissueLevels tissue_levels(const cv::Mat& smooth, const cv::Mat& tissue_mask);
 /// `px_per_mm_y` converts depths in mm to rows. Rows are the first row of bone (the cortical
 /// surface).
 BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, const TissueLevels& levels,
-                            double px_per_mm_y);
+                            double px_per_mm_y, const cv::Mat& imaged_extent = {});
 
 /// Value at the given percentile (0-100) of the CV_32FC1 image over the non-zero mask pixels.
 double percentile(const cv::Mat& image, const cv::Mat& mask, double pct);

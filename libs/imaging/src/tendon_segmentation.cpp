@@ -102,6 +102,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         w.grey = filled;
         w.tissue = tissue_mask;
     }
+    const cv::Mat extent = w.tissue.clone();
     {
         // A region rectangle also covers the black corners beside a curvilinear probe's fan: only
         // the imaged (lit) part of it is searched, so black corners never pass for dark tissue.
@@ -122,7 +123,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     cv::GaussianBlur(w.grey, smooth_iso, cv::Size(0, 0), std::max(0.7, 0.2 * w.px_x), std::max(0.7, 0.2 * w.px_y));
     w.levels = detail::tissue_levels(smooth_iso, w.tissue);
     const double level = std::max(8.0, w.levels.p98);
-    w.bone = detail::bone_surface_on(smooth_iso, w.tissue, w.levels, w.px_y);
+    w.bone = detail::bone_surface_on(smooth_iso, w.tissue, w.levels, w.px_y, extent);
     const int skin_px = mm_to_px(3.0, w.px_y);
     w.top.assign(static_cast<std::size_t>(cols), -1);
     w.first_tissue.assign(static_cast<std::size_t>(cols), -1);
