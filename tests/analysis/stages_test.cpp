@@ -228,6 +228,42 @@ TEST(TendonSegmentation, HypoechoicFocusInTheDeepHalfStaysInside) {
     }
 }
 
+/// Synthetic transverse scan at 0.1 mm/px: muscle over a flat bone surface at row 330 (shadow
+/// below) with a brighter oval of the given half-depth resting on it.
+cv::Mat cross_section_scene(int half_width_px, int half_depth_px) {
+    cv::Mat grey(400, 500, CV_8UC1, cv::Scalar(60));
+    grey.rowRange(0, 50).setTo(35); // fat
+    cv::ellipse(grey, cv::Point(250, 330 - half_depth_px), cv::Size(half_width_px, half_depth_px), 0, 0, 360,
+                cv::Scalar(150), cv::FILLED);
+    grey.rowRange(330, 334).setTo(250);
+    grey.rowRange(334, 400).setTo(12);
+    add_speckle(grey, 10, 6);
+    return grey;
+}
+
+TEST(TendonSegmentation, CrossSectionOnTheBoneIsTransverse) {
+    const cv::Mat grey = cross_section_scene(70, 40); // 14 x 8 mm
+    TissueArea tissue;
+    tissue.mask = cv::Mat(grey.size(), CV_8UC1, cv::Scalar(255));
+    tissue.bounds = cv::Rect(0, 0, grey.cols, grey.rows);
+    const TendonSegmentation seg = segment_tendon(grey, tissue, cv::Mat(), Spacing{0.1, 0.1});
+    ASSERT_EQ(seg.view, View::transverse);
+    cv::Mat truth = cv::Mat::zeros(grey.size(), CV_8UC1);
+    cv::ellipse(truth, cv::Point(250, 290), cv::Size(70, 40), 0, 0, 360, cv::Scalar(255), cv::FILLED);
+    const double overlap = cv::countNonZero(seg.mask & truth);
+    EXPECT_GT(2.0 * overlap / (cv::countNonZero(seg.mask) + cv::countNonZero(truth)), 0.85);
+}
+
+TEST(TendonSegmentation, OvalDeeperThanAnyTendonIsNotOne) {
+    // 15 mm deep: muscle between two bright lines, not a tendon (at most about 12 mm).
+    const cv::Mat grey = cross_section_scene(70, 75);
+    TissueArea tissue;
+    tissue.mask = cv::Mat(grey.size(), CV_8UC1, cv::Scalar(255));
+    tissue.bounds = cv::Rect(0, 0, grey.cols, grey.rows);
+    const TendonSegmentation seg = segment_tendon(grey, tissue, cv::Mat(), Spacing{0.1, 0.1});
+    EXPECT_NE(seg.view, View::transverse);
+}
+
 TEST(TendonSegmentation, FlatNoiseIsNoTendon) {
     cv::Mat grey(300, 400, CV_8UC1, cv::Scalar(80));
     add_speckle(grey, 20, 4);

@@ -184,7 +184,12 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     constexpr double kMinLateral = 0.1;
     // The common hamstring tendon's cross-section is at least about 2.5 mm deep and 5 mm wide
     // (as the band must be 2.5 mm thick); smaller ovals on a bright line are other structures.
-    const bool trans_shape = tc.found && tc.height_mm >= 2.5 && tc.width_mm >= 5.0;
+    // Even a thickened tendon is at most about 12 mm deep (the band detector's thickest bar): a
+    // deeper oval is muscle between two bright lines. Without a calibration the depth is in
+    // assumed millimetres, which may be too large, so only the minimum applies then.
+    constexpr double kMaxCrossSectionDepthMm = 13.0;
+    const bool trans_shape = tc.found && tc.height_mm >= 2.5 && tc.width_mm >= 5.0 &&
+                             (!spacing_mm || tc.height_mm <= kMaxCrossSectionDepthMm);
     const double trans_score = trans_shape && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
                                    ? clamp01((tc.contrast - 0.04) / 0.15) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
                                    : 0.0;
