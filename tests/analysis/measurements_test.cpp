@@ -3,6 +3,8 @@
 #include "tendo/scoring/measurements.hpp"
 
 #include <gtest/gtest.h>
+
+#include <vector>
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
@@ -77,8 +79,12 @@ TEST(Transverse, ApExtentAndArea) {
     cv::ellipse(mask, cv::Point(150, 100), cv::Size(60, 25), 0, 0, 360, cv::Scalar(255), cv::FILLED);
     const Spacing s{0.08, 0.1};
     int tallest = 0;
-    for (int x = 0; x < mask.cols; ++x)
+    const std::vector<int> counts = mask_pixels_per_column(mask);
+    ASSERT_EQ(counts.size(), static_cast<std::size_t>(mask.cols));
+    for (int x = 0; x < mask.cols; ++x) {
+        EXPECT_EQ(counts[static_cast<std::size_t>(x)], cv::countNonZero(mask.col(x))) << "column " << x;
         tallest = std::max(tallest, cv::countNonZero(mask.col(x)));
+    }
     EXPECT_DOUBLE_EQ(max_ap_extent_mm(mask, s), tallest * 0.1);
     EXPECT_NEAR(max_ap_extent_mm(mask, s), 5.1, 0.11);
     EXPECT_DOUBLE_EQ(area_mm2(mask, s), cv::countNonZero(mask) * 0.08 * 0.1);

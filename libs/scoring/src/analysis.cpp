@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace tendo::scoring {
 
@@ -57,14 +58,13 @@ void measure(ScanAnalysis& a, const cv::Mat& overlay) {
         r.thickness.max_mm = max_ap_extent_mm(seg.mask, s);
         r.csa_mm2 = area_mm2(seg.mask, s);
         // The thickest column, for the overlay.
+        const std::vector<int> counts = mask_pixels_per_column(seg.mask);
         int best = 0, best_x = -1;
-        for (int x = 0; x < seg.mask.cols; ++x) {
-            const int c = cv::countNonZero(seg.mask.col(x));
-            if (c > best) {
-                best = c;
+        for (int x = 0; x < seg.mask.cols; ++x)
+            if (counts[static_cast<std::size_t>(x)] > best) {
+                best = counts[static_cast<std::size_t>(x)];
                 best_x = x;
             }
-        }
         if (best_x >= 0) {
             cv::Mat points;
             cv::findNonZero(seg.mask.col(best_x), points);
@@ -268,16 +268,22 @@ ScanAnalysis remeasure(const ScanAnalysis& analysis, const cv::Mat& edited_mask)
             const double h = b.height * (a.spacing_mm ? a.spacing_mm->dy_mm : 1.0);
             seg.view = w > 2.0 * h ? View::longitudinal : View::transverse;
         }
-        for (int x = 0; x < seg.mask.cols; ++x) {
-            const cv::Mat col = seg.mask.col(x);
-            if (cv::countNonZero(col) == 0)
-                continue;
-            cv::Mat p;
-            cv::findNonZero(col, p);
-            const cv::Rect b = cv::boundingRect(p);
-            seg.superficial_border.emplace_back(x, b.y);
-            seg.deep_border.emplace_back(x, b.y + b.height - 1);
+        // First and last mask row per column, in one pass over the rows.
+        std::vector<int> first(static_cast<std::size_t>(seg.mask.cols), -1), last(first);
+        for (int y = 0; y < seg.mask.rows; ++y) {
+            const unsigned char* row = seg.mask.ptr<unsigned char>(y);
+            for (int x = 0; x < seg.mask.cols; ++x)
+                if (row[x]) {
+                    if (first[static_cast<std::size_t>(x)] < 0)
+                        first[static_cast<std::size_t>(x)] = y;
+                    last[static_cast<std::size_t>(x)] = y;
+                }
         }
+        for (int x = 0; x < seg.mask.cols; ++x)
+            if (first[static_cast<std::size_t>(x)] >= 0) {
+                seg.superficial_border.emplace_back(x, first[static_cast<std::size_t>(x)]);
+                seg.deep_border.emplace_back(x, last[static_cast<std::size_t>(x)]);
+            }
         std::vector<std::vector<cv::Point>> contours;
         cv::findContours(seg.mask.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
         if (!contours.empty())

@@ -40,6 +40,9 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
 std::optional<double> thickness_at_reference(const ThicknessProfile& profile, const cv::Point& insertion,
                                              const Spacing& spacing_mm, double reference_mm);
 
+/// Number of mask pixels in each column of a CV_8UC1 mask, counted in one pass over its rows.
+std::vector<int> mask_pixels_per_column(const cv::Mat& mask);
+
 /// Transverse: the largest count of mask pixels in one column, times dy (mm).
 double max_ap_extent_mm(const cv::Mat& mask, const Spacing& spacing_mm);
 
