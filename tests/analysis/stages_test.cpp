@@ -254,6 +254,32 @@ TEST(TendonSegmentation, CrossSectionOnTheBoneIsTransverse) {
     EXPECT_GT(2.0 * overlap / (cv::countNonZero(seg.mask) + cv::countNonZero(truth)), 0.85);
 }
 
+TEST(TendonSegmentation, HypoechoicCrossSectionGrowsFromItsBrightDeepRim) {
+    // A hypoechoic 14 x 8 mm cross-section: grey hardly above the muscle inside, a bright rim
+    // along its deep 1.5 mm on the bone. The brightest box is that strip; the outline must still
+    // reach the top of the oval.
+    cv::Mat grey(400, 500, CV_8UC1, cv::Scalar(60));
+    grey.rowRange(0, 50).setTo(35);
+    cv::Mat oval = cv::Mat::zeros(grey.size(), CV_8UC1);
+    cv::ellipse(oval, cv::Point(250, 290), cv::Size(70, 40), 0, 0, 360, cv::Scalar(255), cv::FILLED);
+    grey.setTo(70, oval);
+    cv::ellipse(grey, cv::Point(250, 290), cv::Size(70, 40), 0, 0, 360, cv::Scalar(170), 3); // paratenon
+    cv::Mat rim = oval.clone();
+    rim.rowRange(0, 315).setTo(0);
+    grey.setTo(170, rim);
+    grey.rowRange(330, 334).setTo(250);
+    grey.rowRange(334, 400).setTo(12);
+    add_speckle(grey, 10, 7);
+    TissueArea tissue;
+    tissue.mask = cv::Mat(grey.size(), CV_8UC1, cv::Scalar(255));
+    tissue.bounds = cv::Rect(0, 0, grey.cols, grey.rows);
+    const TendonSegmentation seg = segment_tendon(grey, tissue, cv::Mat(), Spacing{0.1, 0.1});
+    ASSERT_EQ(seg.view, View::transverse);
+    const double overlap = cv::countNonZero(seg.mask & oval);
+    EXPECT_GT(2.0 * overlap / (cv::countNonZero(seg.mask) + cv::countNonZero(oval)), 0.8);
+    EXPECT_GT(cv::boundingRect(seg.mask).height, 60); // of 80 rows
+}
+
 TEST(TendonSegmentation, OvalDeeperThanAnyTendonIsNotOne) {
     // 15 mm deep: muscle between two bright lines, not a tendon (at most about 12 mm).
     const cv::Mat grey = cross_section_scene(70, 75);

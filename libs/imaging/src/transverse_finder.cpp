@@ -215,8 +215,10 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
         const double into_bone = mm_to_px(1.0, w.px_y);
         const double above_bone = mm_to_px(1.5, w.px_y);
         const double y_step = std::max(1.0, 0.3 * w.px_y);
+        // The best box can be a thin bright strip (the deep rim of a hypoechoic tendon on the
+        // bone): the ellipse may be as deep as half its half-width whatever the box's height.
         for (double ea = 0.9 * ax; ea <= 2.3 * ax; ea *= 1.12)
-            for (double eb = 0.9 * by; eb <= 2.6 * by && eb <= 1.2 * ea; eb *= 1.12)
+            for (double eb = 0.9 * by; eb <= std::max(2.6 * by, 0.5 * ea * w.px_y / w.px_x) && eb <= 1.2 * ea; eb *= 1.12)
                 for (double shift = -0.6; shift <= 0.61; shift += 0.15) {
                     const double cx = best_at.x + shift * ea;
                     const int bx = static_cast<int>(std::lround(cx));
