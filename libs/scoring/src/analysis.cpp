@@ -55,16 +55,11 @@ void measure(ScanAnalysis& a, const cv::Mat& overlay) {
     const Spacing& s = *a.spacing_mm;
     r.tendon_area_mm2 = area_mm2(seg.mask, s);
     if (seg.view == View::transverse) {
-        r.thickness.max_mm = max_ap_extent_mm(seg.mask, s);
+        const ApExtent extent = max_ap_extent(seg.mask, s);
+        r.thickness.max_mm = extent.mm;
         r.csa_mm2 = area_mm2(seg.mask, s);
         // The thickest column, for the overlay.
-        const std::vector<int> counts = mask_pixels_per_column(seg.mask);
-        int best = 0, best_x = -1;
-        for (int x = 0; x < seg.mask.cols; ++x)
-            if (counts[static_cast<std::size_t>(x)] > best) {
-                best = counts[static_cast<std::size_t>(x)];
-                best_x = x;
-            }
+        const int best_x = extent.column;
         if (best_x >= 0) {
             cv::Mat points;
             cv::findNonZero(seg.mask.col(best_x), points);

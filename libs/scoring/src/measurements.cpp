@@ -194,21 +194,24 @@ std::optional<double> thickness_at_reference(const ThicknessProfile& profile, co
     return profile.thickness_mm[j - 1] + t * (profile.thickness_mm[j] - profile.thickness_mm[j - 1]);
 }
 
-std::vector<int> mask_pixels_per_column(const cv::Mat& mask) {
+ApExtent max_ap_extent(const cv::Mat& mask, const Spacing& s) {
     CV_Assert(mask.type() == CV_8UC1);
-    // Row by row: a column view is strided, and counting it reads one pixel per iterator step.
+    // Counted row by row: a column view is strided, and counting it reads one pixel per iterator
+    // step.
     std::vector<int> counts(static_cast<std::size_t>(mask.cols), 0);
     for (int y = 0; y < mask.rows; ++y) {
         const unsigned char* row = mask.ptr<unsigned char>(y);
         for (int x = 0; x < mask.cols; ++x)
             counts[static_cast<std::size_t>(x)] += row[x] != 0;
     }
-    return counts;
-}
-
-double max_ap_extent_mm(const cv::Mat& mask, const Spacing& s) {
-    const std::vector<int> counts = mask_pixels_per_column(mask);
-    return (counts.empty() ? 0 : *std::max_element(counts.begin(), counts.end())) * s.dy_mm;
+    ApExtent extent;
+    for (int x = 0; x < mask.cols; ++x)
+        if (counts[static_cast<std::size_t>(x)] > extent.pixels) {
+            extent.pixels = counts[static_cast<std::size_t>(x)];
+            extent.column = x;
+        }
+    extent.mm = extent.pixels * s.dy_mm;
+    return extent;
 }
 
 double area_mm2(const cv::Mat& mask, const Spacing& s) { return cv::countNonZero(mask) * s.pixel_area_mm2(); }

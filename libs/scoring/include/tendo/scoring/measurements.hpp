@@ -40,11 +40,16 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
 std::optional<double> thickness_at_reference(const ThicknessProfile& profile, const cv::Point& insertion,
                                              const Spacing& spacing_mm, double reference_mm);
 
-/// Number of mask pixels in each column of a CV_8UC1 mask, counted in one pass over its rows.
-std::vector<int> mask_pixels_per_column(const cv::Mat& mask);
+/// The column of a mask with the most mask pixels.
+struct ApExtent {
+    int column = -1; ///< -1 when the mask is empty (the leftmost on a tie)
+    int pixels = 0;
+    double mm = 0.0; ///< pixels × dy
+};
 
-/// Transverse: the largest count of mask pixels in one column, times dy (mm).
-double max_ap_extent_mm(const cv::Mat& mask, const Spacing& spacing_mm);
+/// Transverse: the maximum antero-posterior extent, the largest count of mask pixels in one
+/// column times dy (mm), and where it is.
+ApExtent max_ap_extent(const cv::Mat& mask, const Spacing& spacing_mm);
 
 /// Mask pixels × dx × dy.
 double area_mm2(const cv::Mat& mask, const Spacing& spacing_mm);
