@@ -45,13 +45,6 @@ double otsu_split(const std::vector<float>& values) {
     return lo + (best_i + 1.0) / kBins * (hi - lo);
 }
 
-/// The value with `fraction` (0-1) of the values at or below it.
-float quantile_of(std::vector<float> values, double fraction) {
-    const auto k = static_cast<std::ptrdiff_t>(fraction * static_cast<double>(values.size() - 1));
-    std::nth_element(values.begin(), values.begin() + k, values.end());
-    return values[static_cast<std::size_t>(k)];
-}
-
 } // namespace
 
 LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
@@ -225,7 +218,8 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     // bone there too.
     if (w.bone.found() && last - first >= 4) {
         const std::vector<float> along = response_along(first, last);
-        const float weak = 0.5f * quantile_of(along, 0.9);
+        std::vector<float> sorted = along;
+        const auto weak = static_cast<float>(0.5 * percentile_of(sorted, 90.0));
         const int window = mm_to_px(1.0, w.px_x);
         const int n_along = last - first + 1;
         auto window_mean = [&](int i) {
@@ -265,7 +259,8 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     cand.contrast = contrast_sum / n;
     {
         const std::vector<float> along = response_along(cand.x0, cand.x1);
-        const float strong = quantile_of(along, 0.9);
+        std::vector<float> sorted = along;
+        const auto strong = static_cast<float>(percentile_of(sorted, 90.0));
         cand.coverage = static_cast<double>(std::count_if(along.begin(), along.end(), [&](float v) { return v >= 0.5f * strong; })) /
                         static_cast<double>(along.size());
     }

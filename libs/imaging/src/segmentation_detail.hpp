@@ -51,6 +51,9 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, c
 
 /// Value at the given percentile (0-100) of the CV_32FC1 image over the non-zero mask pixels.
 double percentile(const cv::Mat& image, const cv::Mat& mask, double pct);
+/// Value at the given percentile (0-100) of `values` (0 when empty). nth_element reorders them
+/// but keeps the same set, so one gathering serves several calls.
+double percentile_of(std::vector<float>& values, double pct);
 
 /// Each pixel raised to the lower of the brightest levels within `span_px` to its left and to its
 /// right on its row (levels smoothed along the row over about a millimetre, `px_per_mm_x`; only

@@ -49,7 +49,8 @@ std::vector<float> values_under(const cv::Mat& image, const cv::Mat& mask) {
     return values;
 }
 
-/// nth_element leaves the values reordered but the same set: one gathering serves several calls.
+} // namespace
+
 double percentile_of(std::vector<float>& values, double pct) {
     if (values.empty())
         return 0.0;
@@ -57,8 +58,6 @@ double percentile_of(std::vector<float>& values, double pct) {
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
     return values[k];
 }
-
-} // namespace
 
 double percentile(const cv::Mat& image, const cv::Mat& mask, double pct) {
     std::vector<float> values = values_under(image, mask);
