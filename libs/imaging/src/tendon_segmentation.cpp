@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 namespace tendo {
@@ -43,14 +44,22 @@ cv::Mat fill_colour(const cv::Mat& grey, const cv::Mat& colour_mask) {
 
 double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
+/// A border's course as a straight line in rows per column, `k` counting columns from the
+/// insertion end (negative k lies beyond it).
+struct BorderLine {
+    double offset = 0.0;
+    double slope = 0.0;
+    double at(double k) const { return offset + slope * k; }
+};
+
 /// At the insertion the superficial border runs on into the bone; it does not climb the bone's
 /// rising surface. Over the `end` columns at the insertion end (the first ones when
 /// `insertion_first`), a border row above the straight line through the `trend` columns before
-/// them is put back on that line.
-void hold_border_at_insertion(std::vector<double>& rows_along, bool insertion_first, int end, int trend) {
+/// them is put back on that line, which is returned (nothing when the border is too short).
+std::optional<BorderLine> hold_border_at_insertion(std::vector<double>& rows_along, bool insertion_first, int end, int trend) {
     const int count = static_cast<int>(rows_along.size());
     if (end < 1 || trend < 2 || end + trend > count)
-        return;
+        return std::nullopt;
     // Index k counts columns from the insertion end.
     auto at = [&](int k) -> double& { return rows_along[static_cast<std::size_t>(insertion_first ? k : count - 1 - k)]; };
     double sk = 0.0, sr = 0.0, skk = 0.0, skr = 0.0;
@@ -60,10 +69,46 @@ void hold_border_at_insertion(std::vector<double>& rows_along, bool insertion_fi
         skk += static_cast<double>(k) * k;
         skr += k * at(k);
     }
-    const double slope = (trend * skr - sk * sr) / (trend * skk - sk * sk);
-    const double offset = (sr - slope * sk) / trend;
+    BorderLine line;
+    line.slope = (trend * skr - sk * sr) / (trend * skk - sk * sk);
+    line.offset = (sr - line.slope * sk) / trend;
     for (int k = 0; k < end; ++k)
-        at(k) = std::max(at(k), offset + slope * k);
+        at(k) = std::max(at(k), line.at(k));
+    return line;
+}
+
+/// The thin end of a tendon beyond the band's insertion end: work columns with the superficial
+/// border's row (following its course) and the bone's (frame rows).
+struct InsertionTip {
+    std::vector<double> x, top, bottom;
+};
+
+/// The tendon ends where its superficial border meets the bone; the band's bars (at least 2 mm
+/// thick) stop short of that thin tip. From work column `end_x` outwards (`direction` ±1) the tip's
+/// columns follow the border's `course` down to the bone surface. A course that does not meet the
+/// bone within 4 mm is not running into an insertion: no tip then.
+InsertionTip tip_to_bone(const Work& w, const BorderLine& course, int end_x, int direction, double f) {
+    constexpr double kTipMaxMm = 4.0;
+    InsertionTip tip;
+    for (int k = 1; k <= mm_to_px(kTipMaxMm, w.px_x); ++k) {
+        const int x = end_x + direction * k;
+        if (x < 0 || x >= w.grey.cols)
+            break;
+        const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(x)];
+        if (bone_row < 0)
+            break;
+        const double top = course.at(-k);
+        const double bone_top = to_frame(bone_row - 0.5, f);
+        if (bone_top - top < 1.0)
+            return tip; // met the bone
+        const int work_row = std::clamp(static_cast<int>(std::lround((top + 0.5) * f - 0.5)), 0, w.grey.rows - 1);
+        if (!w.imaged.at<unsigned char>(work_row, x))
+            break;
+        tip.x.push_back(x);
+        tip.top.push_back(top);
+        tip.bottom.push_back(bone_top);
+    }
+    return {};
 }
 
 } // namespace
@@ -293,10 +338,11 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
             bottom_rows.push_back(std::max(top_rows.back(), refine(lc.x0 + i, lc.bottom_edge[static_cast<std::size_t>(i)], false)));
         }
         // Each column was placed on its own: speckle moves single columns by a row or two, which
-        // a smooth boundary does not do (and which would inflate the maximum thickness). A running
-        // median over about a millimetre, then a mean over half of it, removes that.
-        const int median_half = std::max(1, static_cast<int>(std::lround(0.5 * w.px_x)));
-        const int mean_half = std::max(1, median_half / 2);
+        // a smooth boundary does not do, and the maximum of a jittering thickness profile lies
+        // above the tendon's. A running median over 3 mm, then a mean over 2 mm, removes that
+        // (docs/accuracy.md); a tendinopathic swelling spans centimetres.
+        const int median_half = mm_to_px(1.5, w.px_x);
+        const int mean_half = mm_to_px(1.0, w.px_x);
         auto smooth_rows = [&](std::vector<double>& rows_along) {
             const int count = static_cast<int>(rows_along.size());
             std::vector<double> median(rows_along.size());
@@ -315,29 +361,51 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         };
         smooth_rows(top_rows);
         smooth_rows(bottom_rows);
+        std::optional<BorderLine> course;
         if (left || right)
-            hold_border_at_insertion(top_rows, use_left, mm_to_px(kInsertionEndMm, w.px_x), mm_to_px(kTrendMm, w.px_x));
+            course = hold_border_at_insertion(top_rows, use_left, mm_to_px(kInsertionEndMm, w.px_x), mm_to_px(kTrendMm, w.px_x));
         for (int i = 0; i < n; ++i)
             bottom_rows[static_cast<std::size_t>(i)] = std::max(bottom_rows[static_cast<std::size_t>(i)], top_rows[static_cast<std::size_t>(i)]);
-        for (int i = 0; i < n; ++i)
-            outline.emplace_back(to_frame(lc.x0 + i, f), top_rows[static_cast<std::size_t>(i)]);
-        for (int i = n - 1; i >= 0; --i)
-            outline.emplace_back(to_frame(lc.x0 + i, f), bottom_rows[static_cast<std::size_t>(i)]);
+        std::vector<double> work_x(static_cast<std::size_t>(n));
+        std::iota(work_x.begin(), work_x.end(), static_cast<double>(lc.x0));
+        if (course) {
+            const InsertionTip tip = tip_to_bone(w, *course, use_left ? lc.x0 : lc.x1, use_left ? -1 : 1, f);
+            if (!tip.x.empty()) {
+                auto join = [&](std::vector<double>& along, std::vector<double> tip) {
+                    if (use_left) {
+                        std::reverse(tip.begin(), tip.end());
+                        along.insert(along.begin(), tip.begin(), tip.end());
+                    } else {
+                        along.insert(along.end(), tip.begin(), tip.end());
+                    }
+                };
+                seg.insertion = cv::Point(static_cast<int>(std::lround(to_frame(tip.x.back(), f))),
+                                          static_cast<int>(std::lround(tip.bottom.back())));
+                join(work_x, tip.x);
+                join(top_rows, tip.top);
+                join(bottom_rows, tip.bottom);
+            }
+        }
+        const int along = static_cast<int>(work_x.size());
+        for (int i = 0; i < along; ++i)
+            outline.emplace_back(to_frame(work_x[static_cast<std::size_t>(i)], f), top_rows[static_cast<std::size_t>(i)]);
+        for (int i = along - 1; i >= 0; --i)
+            outline.emplace_back(to_frame(work_x[static_cast<std::size_t>(i)], f), bottom_rows[static_cast<std::size_t>(i)]);
         // Extend the ends by half a work pixel so the first and last columns are whole.
         const double half = 0.5 / f;
         outline.front().x -= half;
-        outline[static_cast<std::size_t>(n - 1)].x += half;
-        outline[static_cast<std::size_t>(n)].x += half;
+        outline[static_cast<std::size_t>(along - 1)].x += half;
+        outline[static_cast<std::size_t>(along)].x += half;
         outline.back().x -= half;
         constexpr int kShift = 4;
         std::vector<cv::Point> poly;
         for (const auto& p : outline)
             poly.emplace_back(static_cast<int>(std::lround(p.x * (1 << kShift))), static_cast<int>(std::lround(p.y * (1 << kShift))));
         cv::fillPoly(seg.mask, std::vector<std::vector<cv::Point>>{poly}, cv::Scalar(255), cv::LINE_8, kShift);
-        for (int i = 0; i < n; ++i) {
-            seg.superficial_border.emplace_back(static_cast<int>(std::lround(to_frame(lc.x0 + i, f))),
-                                                static_cast<int>(std::lround(top_rows[static_cast<std::size_t>(i)])));
-            seg.deep_border.emplace_back(static_cast<int>(std::lround(to_frame(lc.x0 + i, f))),
+        for (int i = 0; i < along; ++i) {
+            const int x = static_cast<int>(std::lround(to_frame(work_x[static_cast<std::size_t>(i)], f)));
+            seg.superficial_border.emplace_back(x, static_cast<int>(std::lround(top_rows[static_cast<std::size_t>(i)])));
+            seg.deep_border.emplace_back(x,
                                          static_cast<int>(std::lround(bottom_rows[static_cast<std::size_t>(i)])));
         }
         seg.confidence = long_score * bone_term;
