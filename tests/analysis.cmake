@@ -5,7 +5,7 @@ add_executable(tendo_analysis_tests
     analysis/measurements_test.cpp
     analysis/samples_test.cpp
 )
-target_link_libraries(tendo_analysis_tests PRIVATE tendo::imaging tendo::scoring GTest::gtest_main tendo_warnings)
+target_link_libraries(tendo_analysis_tests PRIVATE tendo::imaging tendo::scoring tendo::phantom GTest::gtest_main tendo_warnings)
 target_compile_definitions(tendo_analysis_tests PRIVATE TENDO_SAMPLES="${PROJECT_SOURCE_DIR}/data/samples"
                                                      TENDO_REAL_DICOM="${PROJECT_SOURCE_DIR}/tests/data/dicom-real")
 gtest_discover_tests(tendo_analysis_tests TEST_FILTER "-Bundled/*:Samples*" PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)

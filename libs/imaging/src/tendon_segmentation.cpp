@@ -111,6 +111,18 @@ InsertionTip tip_to_bone(const Work& w, const BorderLine& course, int end_x, int
     return {};
 }
 
+/// Column `x` of `mask` taken down to the bone's first row `bone_row` when the mask ends at most
+/// `max_gap_px` rows above it.
+void rest_on_bone(cv::Mat& mask, int x, int bone_row, int max_gap_px) {
+    for (int y = std::min(bone_row, mask.rows) - 1; y >= 0; --y)
+        if (mask.at<unsigned char>(y, x)) {
+            if (bone_row - 1 - y <= max_gap_px)
+                for (int g = y + 1; g < bone_row; ++g)
+                    mask.at<unsigned char>(g, x) = 255;
+            return;
+        }
+}
+
 } // namespace
 
 TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue, const cv::Mat& colour_mask,
@@ -427,6 +439,10 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         cv::resize(w.tissue, searched, grey.size(), 0, 0, cv::INTER_NEAREST);
         cv::dilate(searched, searched, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
         seg.mask &= tissue_mask & searched;
+        // A cross-section lies on the tuberosity: its deep surface is the cortex. The outline's
+        // bottom stops a few tenths of a millimetre short of it (the cortex's bright blur hides
+        // the tendon's last rows); a gap of up to 1 mm is tendon, a wider one is left as found.
+        const int kRestOnBonePx = static_cast<int>(std::lround(1.0 / dy));
         if (w.bone.found())
             for (int x = 0; x < grey.cols; ++x) {
                 const int wx = std::clamp(static_cast<int>((x + 0.5) * f), 0, cols - 1);
@@ -436,7 +452,19 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 const int fb = std::max(0, static_cast<int>(std::ceil(to_frame(b - 0.5, f))));
                 for (int y = fb; y < grey.rows; ++y)
                     seg.mask.at<unsigned char>(y, x) = 0;
+                if (view == View::transverse)
+                    rest_on_bone(seg.mask, x, fb, kRestOnBonePx);
             }
+        if (view == View::transverse) {
+            // The outline as the mask now is (cut to the tissue, rested on the bone).
+            const cv::Rect box = cv::boundingRect(seg.mask);
+            std::vector<std::vector<cv::Point>> outlines;
+            if (!box.empty())
+                cv::findContours(seg.mask(box).clone(), outlines, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE, box.tl());
+            seg.contour = outlines.empty() ? std::vector<cv::Point>{}
+                                           : *std::max_element(outlines.begin(), outlines.end(),
+                                                               [](const auto& a, const auto& b) { return a.size() < b.size(); });
+        }
     }
     for (int x = 0; x < cols; ++x) {
         const int b = w.bone.row_per_col[static_cast<std::size_t>(x)];
