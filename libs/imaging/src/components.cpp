@@ -2,6 +2,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+
 namespace tendo {
 
 Components connected_components(const cv::Mat& mask) {
@@ -30,6 +32,18 @@ cv::Mat Components::mask_of(int label, cv::Size frame_size) const {
     if (!box.empty())
         out(box).setTo(255, labels == label);
     return out;
+}
+
+std::vector<cv::Point> largest_outline(const cv::Mat& mask) {
+    CV_Assert(mask.type() == CV_8UC1);
+    const cv::Rect box = cv::boundingRect(mask);
+    if (box.empty())
+        return {};
+    std::vector<std::vector<cv::Point>> outlines;
+    cv::findContours(mask(box).clone(), outlines, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE, box.tl());
+    if (outlines.empty())
+        return {};
+    return *std::max_element(outlines.begin(), outlines.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
 }
 
 } // namespace tendo

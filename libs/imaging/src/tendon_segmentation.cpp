@@ -1,5 +1,7 @@
 #include "tendon_finders.hpp"
 
+#include "tendo/imaging/components.hpp"
+
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -455,16 +457,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 if (view == View::transverse)
                     rest_on_bone(seg.mask, x, fb, kRestOnBonePx);
             }
-        if (view == View::transverse) {
-            // The outline as the mask now is (cut to the tissue, rested on the bone).
-            const cv::Rect box = cv::boundingRect(seg.mask);
-            std::vector<std::vector<cv::Point>> outlines;
-            if (!box.empty())
-                cv::findContours(seg.mask(box).clone(), outlines, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE, box.tl());
-            seg.contour = outlines.empty() ? std::vector<cv::Point>{}
-                                           : *std::max_element(outlines.begin(), outlines.end(),
-                                                               [](const auto& a, const auto& b) { return a.size() < b.size(); });
-        }
+        if (view == View::transverse)
+            seg.contour = largest_outline(seg.mask); // as the mask now is: cut to the tissue, rested on the bone
     }
     for (int x = 0; x < cols; ++x) {
         const int b = w.bone.row_per_col[static_cast<std::size_t>(x)];

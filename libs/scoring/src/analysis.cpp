@@ -1,5 +1,6 @@
 #include "tendo/scoring/analysis.hpp"
 
+#include "tendo/imaging/components.hpp"
 #include "tendo/imaging/error.hpp"
 #include "tendo/imaging/scan.hpp"
 #include "tendo/scoring/measurements.hpp"
@@ -279,11 +280,7 @@ ScanAnalysis remeasure(const ScanAnalysis& analysis, const cv::Mat& edited_mask)
                 seg.superficial_border.emplace_back(x, first[static_cast<std::size_t>(x)]);
                 seg.deep_border.emplace_back(x, last[static_cast<std::size_t>(x)]);
             }
-        std::vector<std::vector<cv::Point>> contours;
-        cv::findContours(seg.mask.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
-        if (!contours.empty())
-            seg.contour = *std::max_element(contours.begin(), contours.end(),
-                                            [](const auto& p, const auto& q) { return p.size() < q.size(); });
+        seg.contour = largest_outline(seg.mask);
         // The user vouches for an edited mask.
         seg.confidence = 1.0;
     }

@@ -2,6 +2,8 @@
 
 #include <opencv2/core.hpp>
 
+#include <vector>
+
 namespace tendo {
 
 /// 8-connected components of a mask's non-zero pixels, labelled inside the pixels' bounding box
@@ -20,5 +22,9 @@ struct Components {
 
 /// Labels the non-zero pixels of a single-channel 8-bit mask.
 Components connected_components(const cv::Mat& mask);
+
+/// The longest external outline of a mask's non-zero pixels, in frame coordinates (traced inside
+/// their bounding box); empty for an empty mask.
+std::vector<cv::Point> largest_outline(const cv::Mat& mask);
 
 } // namespace tendo
