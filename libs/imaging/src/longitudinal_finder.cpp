@@ -270,9 +270,9 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     // Borders: the strongest dark-to-bright rise above the centre and bright-to-dark fall below,
     // each a smooth path. The deep border may sit on the bone when no dark gap separates them.
     const int reach = static_cast<int>(std::lround(1.8 * hm + 0.6 * w.px_y));
-    // The bar detector may lock on a bright part of a tendon whose deep part is hypoechoic: the
-    // deep border is searched down to the thickest tendon's depth below the centre.
-    const int deep_reach = std::max(reach, mm_to_px(9.0, w.px_y));
+    // The bar detector may lock on the bright top of a tendon whose deep part is hypoechoic: the
+    // deep border is searched down to the thickest tendon's (12 mm) depth below the centre.
+    const int deep_reach = std::max(reach, mm_to_px(12.0, w.px_y));
     const int inner = std::max(1, static_cast<int>(std::lround(0.25 * hm)));
     const int rk = mm_to_px(0.4, w.px_y);
     const int near_gap = mm_to_px(0.3, w.px_y);
@@ -351,14 +351,19 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     std::vector<float> sorted = top_strength;
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
     const float typical_edge = sorted[sorted.size() / 2];
+    const int gap_probe = mm_to_px(1.0, w.px_y);
     for (int i = 0; i < n; ++i) {
         const int cx = cand.x0 + i;
         const int limit = w.limit[static_cast<std::size_t>(cx)];
         // Resting on the bone, the cortex is the deep edge, worth most of a typical edge; the
-        // tissue taken in above it still counts, so a darker gap over the bone is not taken in.
+        // tissue taken in above it still counts.
         const int c = centre[static_cast<std::size_t>(cx)];
         if (!w.bone.found() || w.bone.row_per_col[static_cast<std::size_t>(cx)] < 0 || limit - 1 <= c ||
             bottom_score.at<float>(limit - 1, i) <= kNone)
+            continue;
+        // Not where the last millimetre above the bone is darker than the split: a gap of fat
+        // lies between the tendon and the bone there, and the tendon's deep border is above it.
+        if (sums.mean(cx, std::max(c, limit - gap_probe), limit) < split)
             continue;
         const double region = split > 0.0 ? (region_sums.sum(cx, c, limit) - split * (limit - c)) * region_weight : 0.0;
         bottom_score.at<float>(limit - 1, i) =
