@@ -298,6 +298,24 @@ TEST(TendonSegmentation, CrossSectionOnTheBoneIsTransverse) {
     EXPECT_GT(2.0 * overlap / (cv::countNonZero(seg.mask) + cv::countNonZero(truth)), 0.85);
 }
 
+TEST(TendonSegmentation, WideFlatCrossSectionIsNotABand) {
+    // Thick cross-sections under a 7 MHz curved probe are wide flat ovals (about 30 x 10 mm): as
+    // long as a band, with a band's contrast. Their fibrils are cut across (dots, not lines):
+    // these three read longitudinal before the band's score asked for coherent texture.
+    for (std::uint64_t seed : {2u, 12u, 15u}) {
+        phantom::CaseSpec spec;
+        spec.view = phantom::CaseView::transverse;
+        spec.geometry = phantom::ProbeGeometry::curvilinear;
+        spec.thickness_mm = 10.0;
+        spec.frequency_mhz = 7.0;
+        spec.spacing_mm = Spacing{0.12, 0.12};
+        const phantom::PhantomCase c = phantom::generate_case(spec.normalized(), seed);
+        const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
+        const TendonSegmentation seg = segment_tendon(to_grey(c.frames[0]), tissue, cv::Mat(), Spacing{0.12, 0.12});
+        EXPECT_EQ(seg.view, View::transverse) << "seed " << seed;
+    }
+}
+
 TEST(TendonSegmentation, CrossSectionRestsOnTheCortex) {
     // Phantom cross-sections lie on the tuberosity across their width. The cortex's bright blur
     // hides the tendon's last rows: the outline's bottom had stopped 3, 4 and 5 pixels (median
