@@ -316,6 +316,51 @@ TEST(TendonSegmentation, WideFlatCrossSectionIsNotABand) {
     }
 }
 
+TEST(BoneSurface, FoundUnderAFanCutByItsShadow) {
+    // Curved-probe scans without ultrasound regions: the tissue area is found in the image, and
+    // a full-width shadow under the tuberosity cuts the lit fan at the cortex. Read only down to
+    // the lit area's bottom, these three showed no shadow and no bone; read down to the image's
+    // bottom, the cortex spans most of the fan.
+    for (std::uint64_t seed : {1u, 6u, 8u}) {
+        phantom::CaseSpec spec;
+        spec.view = phantom::CaseView::transverse;
+        spec.geometry = phantom::ProbeGeometry::curvilinear;
+        spec.calibration = phantom::CalibrationKind::pixel_spacing;
+        spec.thickness_mm = 8.0;
+        spec.spacing_mm = Spacing{0.12, 0.12};
+        const phantom::PhantomCase c = phantom::generate_case(spec.normalized(), seed);
+        const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
+        ASSERT_FALSE(tissue.from_regions);
+        const TendonSegmentation seg = segment_tendon(to_grey(c.frames[0]), tissue, cv::Mat(), Spacing{0.12, 0.12});
+        ASSERT_FALSE(seg.bone_surface.empty()) << "seed " << seed;
+        const auto [left, right] = std::minmax_element(seg.bone_surface.begin(), seg.bone_surface.end(),
+                                                       [](const cv::Point& a, const cv::Point& b) { return a.x < b.x; });
+        EXPECT_GT(right->x - left->x, tissue.bounds.width / 2) << "seed " << seed;
+    }
+}
+
+TEST(TendonSegmentation, CrossSectionCutByTheViewIsNotClaimed) {
+    // Curved-probe negatives (no tendon; a fascia instead) without ultrasound regions: once the
+    // bone under a fan cut by its shadow is found, the best cross-section on it lies against the
+    // fan's side and runs out of the view. These six read transverse without the rule that an
+    // outline must lie in the imaged area (18 of 120 such negatives did; none do now).
+    const std::pair<phantom::CaseView, std::uint64_t> cases[] = {
+        {phantom::CaseView::negative_no_tendon, 2}, {phantom::CaseView::negative_no_tendon, 16},
+        {phantom::CaseView::negative_no_tendon, 17}, {phantom::CaseView::negative_fascia, 2},
+        {phantom::CaseView::negative_fascia, 7}, {phantom::CaseView::negative_fascia, 9}};
+    for (const auto& [kind, seed] : cases) {
+        phantom::CaseSpec spec;
+        spec.view = kind;
+        spec.geometry = phantom::ProbeGeometry::curvilinear;
+        spec.calibration = phantom::CalibrationKind::pixel_spacing;
+        spec.spacing_mm = Spacing{0.1, 0.1};
+        const phantom::PhantomCase c = phantom::generate_case(spec.normalized(), seed);
+        const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
+        const TendonSegmentation seg = segment_tendon(to_grey(c.frames[0]), tissue, cv::Mat(), Spacing{0.1, 0.1});
+        EXPECT_EQ(seg.view, View::none) << phantom::to_string(kind) << " seed " << seed;
+    }
+}
+
 TEST(TendonSegmentation, CrossSectionRestsOnTheCortex) {
     // Phantom cross-sections lie on the tuberosity across their width. The cortex's bright blur
     // hides the tendon's last rows: the outline's bottom had stopped 3, 4 and 5 pixels (median

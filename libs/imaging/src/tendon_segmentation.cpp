@@ -14,6 +14,20 @@ namespace tendo {
 
 namespace {
 
+/// Share of an outline's points (work coordinates) that fall outside `area` (CV_8UC1).
+double outline_share_outside(const std::vector<cv::Point2d>& outline, const cv::Mat& area) {
+    if (outline.empty())
+        return 0.0;
+    int outside = 0;
+    for (const cv::Point2d& p : outline) {
+        const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, area.cols - 1);
+        const int y = std::clamp(static_cast<int>(std::lround(p.y)), 0, area.rows - 1);
+        if (!area.at<unsigned char>(y, x))
+            ++outside;
+    }
+    return static_cast<double>(outside) / static_cast<double>(outline.size());
+}
+
 using detail::mm_to_px;
 using detail::to_frame;
 using detail::Work;
@@ -161,7 +175,18 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         w.grey = filled;
         w.tissue = tissue_mask;
     }
-    const cv::Mat extent = w.tissue.clone();
+    cv::Mat extent = w.tissue.clone();
+    if (!tissue.from_regions) {
+        // An area found in the image ends where a full-width shadow begins (it is as black as the
+        // background): the bone finder reads each column down to the image's bottom, so the
+        // black under the bone is seen as its shadow.
+        for (int x = 0; x < extent.cols; ++x)
+            for (int y = 0; y < extent.rows; ++y)
+                if (extent.at<unsigned char>(y, x)) {
+                    extent.col(x).rowRange(y, extent.rows).setTo(255);
+                    break;
+                }
+    }
     {
         // A region rectangle also covers the black corners beside a curvilinear probe's fan: only
         // the imaged (lit) part of it is searched, so black corners never pass for dark tissue.
@@ -251,7 +276,11 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     constexpr double kMaxCrossSectionDepthMm = 13.0;
     const bool trans_shape = tc.found && tc.height_mm >= 2.5 && tc.width_mm >= 5.0 &&
                              (!spacing_mm || tc.height_mm <= kMaxCrossSectionDepthMm);
-    const double trans_score = trans_shape && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
+    // A cross-section cut by the edge of the view cannot be told from a band or a patch of
+    // muscle beside one (negatives read transverse there): not more than 5 % of its outline may
+    // lie outside the imaged area.
+    const bool trans_in_view = tc.found && outline_share_outside(tc.contour, w.imaged) <= 0.05;
+    const double trans_score = trans_in_view && trans_shape && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
                                    ? clamp01((tc.contrast - 0.04) / 0.15) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
                                    : 0.0;
     seg.features = {{"long_found", lc.found},          {"long_length_mm", lc.length_mm},
