@@ -298,6 +298,43 @@ TEST(TendonSegmentation, CrossSectionOnTheBoneIsTransverse) {
     EXPECT_GT(2.0 * overlap / (cv::countNonZero(seg.mask) + cv::countNonZero(truth)), 0.85);
 }
 
+TEST(TendonSegmentation, FasciaOverTheTendonIsNotItsBorder) {
+    // Three tuning cases (tendo evaluate --seed 13 / 16, cases 6, 6 and 16) where the superficial
+    // border climbed from the tendon to a fascia over a darker gap of muscle near the insertion.
+    // The 90th percentile over the columns of (true top - found top) was 62, 34 and 94 px; with a
+    // bright line counted only over tendon-bright tissue it is 42, 1 and 49 px (the first and
+    // last still climb over the insertion's last millimetres, less far).
+    const std::pair<std::uint64_t, int> cases[] = {{13, 6}, {16, 6}, {16, 16}};
+    int climb_sum_px = 0;
+    for (const auto& [set_seed, index] : cases) {
+        const phantom::CaseSpec spec = phantom::case_set(set_seed, index + 1)[static_cast<std::size_t>(index)];
+        const phantom::PhantomCase c = phantom::generate_case(spec, phantom::case_seed(set_seed, index));
+        const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
+        const TendonSegmentation seg = segment_tendon(to_grey(c.frames[0]), tissue, cv::Mat(), spec.spacing_mm);
+        ASSERT_EQ(seg.view, View::longitudinal) << set_seed << " #" << index;
+        std::vector<int> climb_px;
+        for (int x = 0; x < seg.mask.cols; ++x) {
+            int truth_top = -1, top = -1;
+            for (int y = 0; y < seg.mask.rows && (truth_top < 0 || top < 0); ++y) {
+                if (truth_top < 0 && c.tendon_mask.at<unsigned char>(y, x))
+                    truth_top = y;
+                if (top < 0 && seg.mask.at<unsigned char>(y, x))
+                    top = y;
+            }
+            if (truth_top >= 0 && top >= 0)
+                climb_px.push_back(truth_top - top);
+        }
+        ASSERT_GT(climb_px.size(), 100u);
+        const auto p90 = climb_px.begin() + static_cast<std::ptrdiff_t>(0.9 * static_cast<double>(climb_px.size() - 1));
+        std::nth_element(climb_px.begin(), p90, climb_px.end());
+        climb_sum_px += *p90;
+        if (set_seed == 16 && index == 6) {
+            EXPECT_LE(*p90, 3) << "16 #6";
+        }
+    }
+    EXPECT_LE(climb_sum_px, 120);
+}
+
 TEST(TendonSegmentation, WideFlatCrossSectionIsNotABand) {
     // Thick cross-sections under a 7 MHz curved probe are wide flat ovals (about 30 x 10 mm): as
     // long as a band, with a band's contrast. Their fibrils are cut across (dots, not lines):

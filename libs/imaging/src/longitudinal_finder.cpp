@@ -329,8 +329,13 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         auto mean_above = [&](int a, int b) { return sums.mean(cx, std::max(imaged_top, a), std::min(limit, b)); };
         for (int yy = std::max(top + 1, c - reach); yy <= c - inner; ++yy) {
             const bool above_seen = yy - far_gap >= imaged_top;
-            const double ridge = above_seen ? std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_above(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2))) : 0.0;
-            const double step = above_seen ? mean_rows(yy + near_gap, yy + far_gap) - mean_above(yy - far_gap, yy - near_gap) : 0.0;
+            const double just_inside = mean_rows(yy + near_gap, yy + far_gap);
+            // A bright line is the tendon's paratenon only over tissue as bright as tendon (above
+            // the split): a fascia over a darker gap of muscle is not the superficial border.
+            const double ridge = above_seen && just_inside >= split
+                                     ? std::max(0.0, smooth.at<float>(yy, cx) - 0.5 * (mean_above(yy - rk - 1, yy - rk + 1) + mean_rows(yy + rk, yy + rk + 2)))
+                                     : 0.0;
+            const double step = above_seen ? just_inside - mean_above(yy - far_gap, yy - near_gap) : 0.0;
             const float v = static_cast<float>((ridge + step) / level);
             const double region = split > 0.0 ? (region_sums.sum(cx, yy, c + 1) - split * (c + 1 - yy)) * region_weight : 0.0;
             top_score.at<float>(yy, i) = v + static_cast<float>(region);

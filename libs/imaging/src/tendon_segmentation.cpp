@@ -475,7 +475,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         // A cross-section lies on the tuberosity: its deep surface is the cortex. The outline's
         // bottom stops a few tenths of a millimetre short of it (the cortex's bright blur hides
         // the tendon's last rows); a gap of up to 1 mm is tendon, a wider one is left as found.
-        const int kRestOnBonePx = static_cast<int>(std::lround(1.0 / dy));
+        const int max_rest_gap_px = static_cast<int>(std::lround(1.0 / dy));
         if (w.bone.found())
             for (int x = 0; x < grey.cols; ++x) {
                 const int wx = std::clamp(static_cast<int>((x + 0.5) * f), 0, cols - 1);
@@ -486,7 +486,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 for (int y = fb; y < grey.rows; ++y)
                     seg.mask.at<unsigned char>(y, x) = 0;
                 if (view == View::transverse)
-                    rest_on_bone(seg.mask, x, fb, kRestOnBonePx);
+                    rest_on_bone(seg.mask, x, fb, max_rest_gap_px);
             }
         if (view == View::transverse)
             seg.contour = largest_outline(seg.mask); // as the mask now is: cut to the tissue, rested on the bone
