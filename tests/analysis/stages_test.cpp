@@ -307,7 +307,7 @@ TEST(TendonSegmentation, FasciaOverTheTendonIsNotItsBorder) {
     const std::pair<std::uint64_t, int> cases[] = {{13, 6}, {16, 6}, {16, 16}};
     int climb_sum_px = 0;
     for (const auto& [set_seed, index] : cases) {
-        const phantom::CaseSpec spec = phantom::case_set(set_seed, index + 1)[static_cast<std::size_t>(index)];
+        const phantom::CaseSpec spec = phantom::case_set(set_seed, 40)[static_cast<std::size_t>(index)]; // as evaluate --n 40
         const phantom::PhantomCase c = phantom::generate_case(spec, phantom::case_seed(set_seed, index));
         const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
         const TendonSegmentation seg = segment_tendon(to_grey(c.frames[0]), tissue, cv::Mat(), spec.spacing_mm);
