@@ -243,6 +243,22 @@ cv::Mat cross_section_scene(int half_width_px, int half_depth_px) {
     return grey;
 }
 
+/// A phantom case generated from `spec` (normalised) and segmented as `tendo analyze` would, at the
+/// spec's own pixel spacing.
+struct SegmentedPhantom {
+    phantom::PhantomCase phantom_case;
+    TissueArea tissue;
+    TendonSegmentation seg;
+};
+
+SegmentedPhantom segment_phantom(const phantom::CaseSpec& spec, std::uint64_t seed) {
+    SegmentedPhantom out;
+    out.phantom_case = phantom::generate_case(spec.normalized(), seed);
+    out.tissue = find_tissue_area(out.phantom_case.frames[0], out.phantom_case.regions);
+    out.seg = segment_tendon(to_grey(out.phantom_case.frames[0]), out.tissue, cv::Mat(), out.phantom_case.spec.spacing_mm);
+    return out;
+}
+
 /// Median over the columns both masks cover of (found - true) extent, first to last row, in px.
 int median_thickness_error_px(const cv::Mat& found, const cv::Mat& truth) {
     std::vector<int> error_px;
@@ -277,9 +293,7 @@ TEST(TendonSegmentation, ThickTendonWithHypoechoicDeepPartIsMeasuredWhole) {
         spec.thickness_mm = 11.0;
         spec.hypoechoic_fraction = 0.4;
         spec.spacing_mm = Spacing{0.1, 0.1};
-        const phantom::PhantomCase c = phantom::generate_case(spec.normalized(), seed);
-        const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
-        const TendonSegmentation seg = segment_tendon(to_grey(c.frames[0]), tissue, cv::Mat(), Spacing{0.1, 0.1});
+        const auto [c, tissue, seg] = segment_phantom(spec, seed);
         ASSERT_EQ(seg.view, View::longitudinal) << "seed " << seed;
         EXPECT_LE(std::abs(median_thickness_error_px(seg.mask, c.tendon_mask)), 5) << "seed " << seed;
     }
@@ -308,9 +322,7 @@ TEST(TendonSegmentation, FasciaOverTheTendonIsNotItsBorder) {
     int climb_sum_px = 0;
     for (const auto& [set_seed, index] : cases) {
         const phantom::CaseSpec spec = phantom::case_set(set_seed, 40)[static_cast<std::size_t>(index)]; // as evaluate --n 40
-        const phantom::PhantomCase c = phantom::generate_case(spec, phantom::case_seed(set_seed, index));
-        const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
-        const TendonSegmentation seg = segment_tendon(to_grey(c.frames[0]), tissue, cv::Mat(), spec.spacing_mm);
+        const auto [c, tissue, seg] = segment_phantom(spec, phantom::case_seed(set_seed, index));
         ASSERT_EQ(seg.view, View::longitudinal) << set_seed << " #" << index;
         std::vector<int> climb_px;
         for (int x = 0; x < seg.mask.cols; ++x) {
@@ -346,9 +358,7 @@ TEST(TendonSegmentation, WideFlatCrossSectionIsNotABand) {
         spec.thickness_mm = 10.0;
         spec.frequency_mhz = 7.0;
         spec.spacing_mm = Spacing{0.12, 0.12};
-        const phantom::PhantomCase c = phantom::generate_case(spec.normalized(), seed);
-        const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
-        const TendonSegmentation seg = segment_tendon(to_grey(c.frames[0]), tissue, cv::Mat(), Spacing{0.12, 0.12});
+        const auto [c, tissue, seg] = segment_phantom(spec, seed);
         EXPECT_EQ(seg.view, View::transverse) << "seed " << seed;
     }
 }
@@ -365,10 +375,8 @@ TEST(BoneSurface, FoundUnderAFanCutByItsShadow) {
         spec.calibration = phantom::CalibrationKind::pixel_spacing;
         spec.thickness_mm = 8.0;
         spec.spacing_mm = Spacing{0.12, 0.12};
-        const phantom::PhantomCase c = phantom::generate_case(spec.normalized(), seed);
-        const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
+        const auto [c, tissue, seg] = segment_phantom(spec, seed);
         ASSERT_FALSE(tissue.from_regions);
-        const TendonSegmentation seg = segment_tendon(to_grey(c.frames[0]), tissue, cv::Mat(), Spacing{0.12, 0.12});
         ASSERT_FALSE(seg.bone_surface.empty()) << "seed " << seed;
         const auto [left, right] = std::minmax_element(seg.bone_surface.begin(), seg.bone_surface.end(),
                                                        [](const cv::Point& a, const cv::Point& b) { return a.x < b.x; });
@@ -391,9 +399,7 @@ TEST(TendonSegmentation, CrossSectionCutByTheViewIsNotClaimed) {
         spec.geometry = phantom::ProbeGeometry::curvilinear;
         spec.calibration = phantom::CalibrationKind::pixel_spacing;
         spec.spacing_mm = Spacing{0.1, 0.1};
-        const phantom::PhantomCase c = phantom::generate_case(spec.normalized(), seed);
-        const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
-        const TendonSegmentation seg = segment_tendon(to_grey(c.frames[0]), tissue, cv::Mat(), Spacing{0.1, 0.1});
+        const auto [c, tissue, seg] = segment_phantom(spec, seed);
         EXPECT_EQ(seg.view, View::none) << phantom::to_string(kind) << " seed " << seed;
     }
 }
@@ -409,15 +415,12 @@ TEST(TendonSegmentation, CrossSectionRestsOnTheCortex) {
         spec.view = phantom::CaseView::transverse;
         spec.thickness_mm = 6.0;
         spec.spacing_mm = Spacing{0.1, 0.1};
-        const phantom::PhantomCase c = phantom::generate_case(spec.normalized(), seed);
-        const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
-        const cv::Mat grey = to_grey(c.frames[0]);
-        const TendonSegmentation seg = segment_tendon(grey, tissue, cv::Mat(), Spacing{0.1, 0.1});
+        const auto [c, tissue, seg] = segment_phantom(spec, seed);
         ASSERT_EQ(seg.view, View::transverse) << "seed " << seed;
         std::vector<int> short_px;
-        for (int x = 0; x < grey.cols; ++x) {
+        for (int x = 0; x < c.tendon_mask.cols; ++x) {
             int truth_last = -1, last = -1;
-            for (int y = 0; y < grey.rows; ++y) {
+            for (int y = 0; y < c.tendon_mask.rows; ++y) {
                 if (c.tendon_mask.at<unsigned char>(y, x))
                     truth_last = y;
                 if (seg.mask.at<unsigned char>(y, x))
