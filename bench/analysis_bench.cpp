@@ -23,6 +23,17 @@ struct Fixture {
     std::filesystem::path file;
     std::unique_ptr<Scan> scan;
     Frame frame;
+
+    Fixture() = default;
+    Fixture(const Fixture&) = delete;
+    Fixture& operator=(const Fixture&) = delete;
+    ~Fixture() {
+        if (file.empty())
+            return;
+        scan.reset();
+        std::error_code ignored;
+        std::filesystem::remove(file, ignored);
+    }
 };
 
 Fixture& fixture(phantom::Encoding encoding) {
@@ -40,14 +51,14 @@ Fixture& fixture(phantom::Encoding encoding) {
     spec.rows = 600;
     spec.cols = 800;
     const phantom::PhantomCase pc = phantom::generate_case(spec, 11);
-    Fixture f;
+    Fixture& f = cache[encoding];
     f.file = std::filesystem::temp_directory_path() /
              ("tendo-analysis-bench-" + std::to_string(::getpid()) + "-" + phantom::to_string(encoding) + ".dcm");
     phantom::write_dicom(pc, f.file);
     SilentReporter quiet;
     f.scan = std::make_unique<Scan>(Scan::open(f.file, OpenOptions{}, quiet));
     f.frame = f.scan->frame(0);
-    return cache.emplace(encoding, std::move(f)).first->second;
+    return f;
 }
 
 void BM_Decode(benchmark::State& state, phantom::Encoding encoding) {

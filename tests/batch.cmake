@@ -9,7 +9,7 @@ add_executable(tendo_make_batch_set tools/make_batch_set.cpp)
 target_link_libraries(tendo_make_batch_set PRIVATE tendo_test_dicoms tendo_warnings)
 
 add_executable(tendo_batch_tests unit/batch_test.cpp)
-target_link_libraries(tendo_batch_tests PRIVATE tendo::imaging tendo::scoring tendo_test_dicoms GTest::gtest_main
+target_link_libraries(tendo_batch_tests PRIVATE tendo::imaging tendo::scoring tendo_test_dicoms tendo_test_support GTest::gtest_main
                                                 tendo_warnings)
 target_compile_definitions(tendo_batch_tests PRIVATE TENDO_TEST_DATA="${TENDO_TEST_DATA}")
 gtest_discover_tests(tendo_batch_tests PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)

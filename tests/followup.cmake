@@ -1,7 +1,7 @@
 # Follow-up comparison and SR export: unit tests on built results, the report opened in headless
 # Chromium, the SR files checked by dciodvfy, and score + compare on the bundled follow-up samples.
 add_executable(tendo_followup_tests unit/followup_test.cpp)
-target_link_libraries(tendo_followup_tests PRIVATE tendo::scoring GTest::gtest_main tendo_warnings DCMTK::dcmsr
+target_link_libraries(tendo_followup_tests PRIVATE tendo::scoring GTest::gtest_main tendo_test_support tendo_warnings DCMTK::dcmsr
                                                    DCMTK::dcmdata)
 gtest_discover_tests(tendo_followup_tests PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
 

@@ -1,6 +1,6 @@
 # Phantom: generation, truth and DICOM read-back (unit); dciodvfy on every encoding (regression).
 add_executable(tendo_phantom_tests phantom/phantom_test.cpp)
-target_link_libraries(tendo_phantom_tests PRIVATE tendo::phantom tendo::imaging opencv_imgcodecs GTest::gtest_main tendo_warnings)
+target_link_libraries(tendo_phantom_tests PRIVATE tendo::phantom tendo::imaging opencv_imgcodecs GTest::gtest_main tendo_test_support tendo_warnings)
 gtest_discover_tests(tendo_phantom_tests PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
 
 add_test(NAME cli.phantom_dciodvfy

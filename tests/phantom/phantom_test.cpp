@@ -5,6 +5,7 @@
 #include "tendo/imaging/reporter.hpp"
 #include "tendo/imaging/scan.hpp"
 #include "tendo/phantom/phantom.hpp"
+#include "scratch_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
@@ -13,17 +14,15 @@
 #include <cmath>
 #include <filesystem>
 #include <set>
-#include <unistd.h>
 
 namespace {
 
 using namespace tendo;
 using namespace tendo::phantom;
 
-std::filesystem::path out_dir() {
-    auto dir = std::filesystem::temp_directory_path() / ("tendo_phantom_test_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    return dir;
+const std::filesystem::path& out_dir() {
+    static const tendo::test::ScratchDir dir("tendo_phantom_test_");
+    return dir.path();
 }
 
 CaseSpec small(CaseSpec s) {

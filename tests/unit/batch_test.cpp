@@ -1,6 +1,7 @@
 // Batch scoring engine (libs/scoring batch*.cpp, results_store.cpp) with a stand-in analyzer, so
 // listing, skipping, ordering, the store, resuming, pseudonyms and shard merging are checked
 // independently of the segmentation.
+#include "scratch_dir.hpp"
 #include "synthetic_dicom.hpp"
 
 #include "tendo/imaging/dicom_probe.hpp"
@@ -46,23 +47,12 @@ std::vector<std::string> lines(const std::string& text) {
     return out;
 }
 
-/// A fresh folder under the test temp dir, removed at the end of the test.
-class TempDir {
+/// A fresh folder for the running test, removed at its end.
+class TempDir : public tendo::test::ScratchDir {
 public:
-    TempDir() {
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        path_ = fs::temp_directory_path() / ("tendo_batch_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
+    TempDir()
+        : ScratchDir("tendo_batch_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+                     "_") {}
 };
 
 /// Stand-in analysis: reads the scan with the real loader, reports its size as "thickness" and a

@@ -2,6 +2,7 @@
 // the report folder, and the SR export read back through DCMTK.
 #include "tendo/scoring/followup.hpp"
 #include "tendo/scoring/sr_export.hpp"
+#include "scratch_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +11,9 @@
 #include <dcmtk/dcmsr/dsrdoc.h>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace tendo::scoring;
@@ -53,11 +56,11 @@ std::size_t metric_index(const std::string& key) {
     throw std::runtime_error("no metric " + key);
 }
 
+/// A fresh folder for one test; all of them go when the test process ends.
 fs::path temp_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("tendo_followup_test_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
+    static std::vector<std::unique_ptr<tendo::test::ScratchDir>> dirs;
+    dirs.push_back(std::make_unique<tendo::test::ScratchDir>("tendo_followup_test_" + name + "_"));
+    return dirs.back()->path();
 }
 
 std::string read(const fs::path& path) {

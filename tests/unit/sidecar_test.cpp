@@ -1,5 +1,6 @@
 #include "tendo/imaging/error.hpp"
 #include "tendo/scoring/sidecar.hpp"
+#include "scratch_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,9 +13,8 @@ using namespace tendo::scoring;
 namespace {
 
 std::filesystem::path temp_scan_path(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() / "tendo_sidecar_test";
-    std::filesystem::create_directories(dir);
-    return dir / name;
+    static const tendo::test::ScratchDir dir("tendo_sidecar_test_");
+    return dir.path() / name;
 }
 
 cv::Mat band(int rows, int cols, int top, int bottom) {

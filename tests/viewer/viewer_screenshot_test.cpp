@@ -7,6 +7,7 @@
 #include "tendo/phantom/phantom.hpp"
 #include "tendo/scoring/analysis.hpp"
 #include "tendo/scoring/sidecar.hpp"
+#include "scratch_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +16,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -33,13 +33,9 @@ bool have_xvfb() {
     return std::system("command -v xvfb-run > /dev/null 2>&1") == 0;
 }
 
-fs::path work_dir() {
-    static const fs::path dir = [] {
-        const fs::path path = fs::temp_directory_path() / ("tendo_viewer_test_" + std::to_string(::getpid()));
-        fs::create_directories(path);
-        return path;
-    }();
-    return dir;
+const fs::path& work_dir() {
+    static const tendo::test::ScratchDir dir("tendo_viewer_test_");
+    return dir.path();
 }
 
 /// Runs tendo-viewer under xvfb-run; returns its exit code. Output goes to `<name>.log`.
