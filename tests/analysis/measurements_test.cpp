@@ -10,6 +10,16 @@
 namespace tendo::scoring {
 namespace {
 
+TEST(MaskRows, FirstAndLastRowOfEachColumnGapsIncluded) {
+    cv::Mat mask = cv::Mat::zeros(10, 5, CV_8UC1);
+    mask.at<unsigned char>(2, 1) = 255;
+    mask.at<unsigned char>(7, 1) = 255; // a gap between rows 2 and 7 still spans them
+    mask.col(3).rowRange(4, 6).setTo(255);
+    const MaskRowsPerColumn rows = mask_rows_per_column(mask);
+    EXPECT_EQ(rows.first, (std::vector<int>{-1, 2, -1, 4, -1}));
+    EXPECT_EQ(rows.last, (std::vector<int>{-1, 7, -1, 5, -1}));
+}
+
 TEST(Thickness, HorizontalBandUsesDy) {
     // 50 rows x 300 columns; dx = 0.1 mm, dy = 0.05 mm: thickness 50 * 0.05 = 2.5 mm.
     cv::Mat mask = cv::Mat::zeros(300, 500, CV_8UC1);

@@ -264,21 +264,11 @@ ScanAnalysis remeasure(const ScanAnalysis& analysis, const cv::Mat& edited_mask)
             const double h = b.height * (a.spacing_mm ? a.spacing_mm->dy_mm : 1.0);
             seg.view = w > 2.0 * h ? View::longitudinal : View::transverse;
         }
-        // First and last mask row per column, in one pass over the rows.
-        std::vector<int> first(static_cast<std::size_t>(seg.mask.cols), -1), last(first);
-        for (int y = 0; y < seg.mask.rows; ++y) {
-            const unsigned char* row = seg.mask.ptr<unsigned char>(y);
-            for (int x = 0; x < seg.mask.cols; ++x)
-                if (row[x]) {
-                    if (first[static_cast<std::size_t>(x)] < 0)
-                        first[static_cast<std::size_t>(x)] = y;
-                    last[static_cast<std::size_t>(x)] = y;
-                }
-        }
+        const MaskRowsPerColumn rows = mask_rows_per_column(seg.mask);
         for (int x = 0; x < seg.mask.cols; ++x)
-            if (first[static_cast<std::size_t>(x)] >= 0) {
-                seg.superficial_border.emplace_back(x, first[static_cast<std::size_t>(x)]);
-                seg.deep_border.emplace_back(x, last[static_cast<std::size_t>(x)]);
+            if (rows.first[static_cast<std::size_t>(x)] >= 0) {
+                seg.superficial_border.emplace_back(x, rows.first[static_cast<std::size_t>(x)]);
+                seg.deep_border.emplace_back(x, rows.last[static_cast<std::size_t>(x)]);
             }
         seg.contour = largest_outline(seg.mask);
         // The user vouches for an edited mask.

@@ -40,6 +40,23 @@ bool inside_image(const cv::Mat& m, int x, int y) { return x >= 0 && y >= 0 && x
 
 } // namespace
 
+MaskRowsPerColumn mask_rows_per_column(const cv::Mat& mask) {
+    MaskRowsPerColumn rows;
+    rows.first.assign(static_cast<std::size_t>(mask.cols), -1);
+    rows.last.assign(static_cast<std::size_t>(mask.cols), -1);
+    // Row by row, the order the pixels lie in memory.
+    for (int y = 0; y < mask.rows; ++y) {
+        const unsigned char* row = mask.ptr<unsigned char>(y);
+        for (int x = 0; x < mask.cols; ++x)
+            if (row[x]) {
+                if (rows.first[static_cast<std::size_t>(x)] < 0)
+                    rows.first[static_cast<std::size_t>(x)] = y;
+                rows.last[static_cast<std::size_t>(x)] = y;
+            }
+    }
+    return rows;
+}
+
 ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tissue_mask, const Spacing& s,
                                         std::optional<cv::Point> start_near, double step_mm) {
     ThicknessProfile profile;
@@ -47,16 +64,12 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
     if (m.empty() || !(s.dx_mm > 0) || !(s.dy_mm > 0) || !(step_mm > 0))
         return profile;
     // Midline per column.
+    const MaskRowsPerColumn rows = mask_rows_per_column(m);
     std::vector<cv::Point2d> mid;
     std::vector<int> column_extent(static_cast<std::size_t>(m.cols), 0); // mask rows from first to last
     for (int x = box.x; x < box.x + box.width; ++x) {
-        int top = -1, bottom = -1;
-        for (int y = box.y; y < box.y + box.height; ++y)
-            if (m.at<unsigned char>(y, x)) {
-                if (top < 0)
-                    top = y;
-                bottom = y;
-            }
+        const int top = rows.first[static_cast<std::size_t>(x)];
+        const int bottom = rows.last[static_cast<std::size_t>(x)];
         if (top >= 0) {
             mid.emplace_back(x, 0.5 * (top + bottom));
             column_extent[static_cast<std::size_t>(x)] = bottom - top + 1;
