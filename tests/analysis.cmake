@@ -19,10 +19,18 @@ add_test(NAME analysis.accuracy_seed7
          COMMAND $<TARGET_FILE:tendo> evaluate --seed 7 --n 24
                  --require dice_long>=0.86 --require dice_trans>=0.72 --require view_pct>=90 --require neg_pct>=80
                  --require bmode_fp<=0 --require ohberg_pct>=50 --require echo_mae<=5.0
-                 --require tmax_mae<=0.80 --require tmax_bias<=0.80 --require tmean_mae<=0.45)
+                 --require tmax_mae<=0.70 --require tmax_bias<=0.70 --require tmean_mae<=0.45)
 # Reached when last raised: dice_long 0.89, dice_trans 0.79, view_pct 95.8, neg_pct 100, ohberg_pct 100 (of 2),
-# echo_mae 4.4, tmax_mae 0.67, tmax_bias 0.67, tmean_mae 0.35 (dice_long 0.85, echo_mae 5.1, tmax_mae 1.23 and
+# echo_mae 4.4, tmax_mae 0.59, tmax_bias 0.59, tmean_mae 0.35 (tmax 0.67 before the maximum was read over
+# ±1 mm of the profile; dice_long 0.85, echo_mae 5.1, tmax_mae 1.23 and
 # tmean_mae 1.04 before the deep border was searched 12 mm below the band's centre: two thick hypoechoic
 # tendons read 5 mm thin, which also hid the bias of the others);
 # docs/accuracy.md has the report seeds.
 set_tests_properties(analysis.accuracy_seed7 PROPERTIES LABELS "regression;slow" TIMEOUT 900)
+# The measurement formulas alone, on the phantom's true masks: the thickness maximum of a mask's
+# profile read sample by sample lay 0.21 mm above the analytic truth on this set (pixel stairs);
+# over ±1 mm of arc it reads 0.05 mm (MAE 0.07, mean MAE 0.05).
+add_test(NAME analysis.truth_mask_seed7
+         COMMAND $<TARGET_FILE:tendo> evaluate --seed 7 --n 24 --truth-masks
+                 --require tmax_mae<=0.12 --require tmax_bias<=0.10 --require tmean_mae<=0.10)
+set_tests_properties(analysis.truth_mask_seed7 PROPERTIES LABELS regression TIMEOUT 300)

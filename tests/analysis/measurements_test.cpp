@@ -20,6 +20,50 @@ TEST(MaskRows, FirstAndLastRowOfEachColumnGapsIncluded) {
     EXPECT_EQ(rows.last, (std::vector<int>{-1, 7, -1, 5, -1}));
 }
 
+ThicknessProfile flat_profile(std::size_t samples, double thickness_mm) {
+    ThicknessProfile p;
+    for (std::size_t i = 0; i < samples; ++i) {
+        p.arc_mm.push_back(0.2 * static_cast<double>(i));
+        p.thickness_mm.push_back(thickness_mm);
+        p.complete.push_back(true);
+    }
+    return p;
+}
+
+TEST(ProfileMax, OneJitteringSampleDoesNotSetTheMaximum) {
+    ThicknessProfile p = flat_profile(100, 5.0);
+    p.thickness_mm[40] = 6.0;
+    const auto best = profile_max(p);
+    ASSERT_TRUE(best);
+    // ±1 mm at 0.2 mm steps: 11 samples, one of them 1 mm thicker.
+    EXPECT_NEAR(best->thickness_mm, 5.0 + 1.0 / 11.0, 1e-9);
+    EXPECT_GE(best->sample, 35u);
+    EXPECT_LE(best->sample, 45u);
+}
+
+TEST(ProfileMax, SwellingLongerThanTheWindowReadsItsFullHeight) {
+    ThicknessProfile p = flat_profile(100, 5.0);
+    for (std::size_t i = 50; i < 70; ++i) // 4 mm long
+        p.thickness_mm[i] = 7.0;
+    const auto best = profile_max(p);
+    ASSERT_TRUE(best);
+    EXPECT_DOUBLE_EQ(best->thickness_mm, 7.0);
+    EXPECT_EQ(best->sample, 55u); // the first sample whose whole window lies on the swelling
+}
+
+TEST(ProfileMax, IncompleteSamplesAreLeftOut) {
+    ThicknessProfile p = flat_profile(30, 4.0);
+    for (std::size_t i = 0; i < 5; ++i) {
+        p.thickness_mm[i] = 9.0;
+        p.complete[i] = false;
+    }
+    const auto best = profile_max(p);
+    ASSERT_TRUE(best);
+    EXPECT_DOUBLE_EQ(best->thickness_mm, 4.0);
+    std::fill(p.complete.begin(), p.complete.end(), false);
+    EXPECT_FALSE(profile_max(p));
+}
+
 TEST(Thickness, HorizontalBandUsesDy) {
     // 50 rows x 300 columns; dx = 0.1 mm, dy = 0.05 mm: thickness 50 * 0.05 = 2.5 mm.
     cv::Mat mask = cv::Mat::zeros(300, 500, CV_8UC1);

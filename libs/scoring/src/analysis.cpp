@@ -74,20 +74,18 @@ void measure(ScanAnalysis& a, const cv::Mat& overlay) {
     a.centreline = profile.centreline;
     double sum = 0.0;
     int n = 0;
-    std::optional<std::size_t> best;
     for (std::size_t i = 0; i < profile.arc_mm.size(); ++i) {
         r.thickness.profile_mm.emplace_back(profile.arc_mm[i], profile.thickness_mm[i]);
         if (!profile.complete[i])
             continue;
         sum += profile.thickness_mm[i];
         ++n;
-        if (!best || profile.thickness_mm[i] > profile.thickness_mm[*best])
-            best = i;
     }
-    if (best) {
-        r.thickness.max_mm = profile.thickness_mm[*best];
+    if (const std::optional<ProfileMax> best = profile_max(profile)) {
+        r.thickness.max_mm = best->thickness_mm;
         r.thickness.mean_mm = sum / n;
-        a.max_line = profile.lines[*best];
+        a.max_line = profile.lines[best->sample];
+        a.max_line->length_mm = best->thickness_mm;
     }
     if (seg.insertion) {
         r.thickness.at_reference_mm = thickness_at_reference(profile, *seg.insertion, s, a.options.reference_mm);

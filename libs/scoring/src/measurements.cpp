@@ -40,6 +40,31 @@ bool inside_image(const cv::Mat& m, int x, int y) { return x >= 0 && y >= 0 && x
 
 } // namespace
 
+std::optional<ProfileMax> profile_max(const ThicknessProfile& profile, double half_window_mm) {
+    std::optional<ProfileMax> best;
+    const std::size_t n = profile.arc_mm.size();
+    std::size_t lo = 0, hi = 0; // the window [lo, hi) around sample i, by arc length
+    for (std::size_t i = 0; i < n; ++i) {
+        while (profile.arc_mm[i] - profile.arc_mm[lo] > half_window_mm + 1e-9)
+            ++lo;
+        while (hi < n && profile.arc_mm[hi] - profile.arc_mm[i] <= half_window_mm + 1e-9)
+            ++hi;
+        if (!profile.complete[i])
+            continue;
+        double sum = 0.0;
+        int count = 0;
+        for (std::size_t j = lo; j < hi; ++j)
+            if (profile.complete[j]) {
+                sum += profile.thickness_mm[j];
+                ++count;
+            }
+        const double mean = sum / count;
+        if (!best || mean > best->thickness_mm)
+            best = ProfileMax{i, mean};
+    }
+    return best;
+}
+
 MaskRowsPerColumn mask_rows_per_column(const cv::Mat& mask) {
     MaskRowsPerColumn rows;
     rows.first.assign(static_cast<std::size_t>(mask.cols), -1);

@@ -46,6 +46,15 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
 std::optional<double> thickness_at_reference(const ThicknessProfile& profile, const cv::Point& insertion,
                                              const Spacing& spacing_mm, double reference_mm);
 
+/// Where a profile is thickest: the largest mean over the complete samples within
+/// ±`half_window_mm` of arc of a complete sample, so that one sample's jitter (pixel stairs,
+/// speckle on a border) does not set the maximum; nullopt when no sample is complete.
+struct ProfileMax {
+    std::size_t sample = 0; ///< the window's centre
+    double thickness_mm = 0.0;
+};
+std::optional<ProfileMax> profile_max(const ThicknessProfile& profile, double half_window_mm = 1.0);
+
 /// The column of a mask with the most mask pixels.
 struct ApExtent {
     int column = -1; ///< -1 when the mask is empty (the leftmost on a tie)
