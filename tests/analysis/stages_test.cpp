@@ -404,12 +404,13 @@ TEST(TendonSegmentation, CrossSectionCutByTheViewIsNotClaimed) {
     }
 }
 
-TEST(TendonSegmentation, CrossSectionRestsOnTheCortex) {
-    // Phantom cross-sections lie on the tuberosity across their width. The cortex's bright blur
-    // hides the tendon's last rows: the outline's bottom had stopped 3, 4 and 5 pixels (median
-    // over the columns) above the true one on these three cases; rested on the bone it stops
-    // 0-3 pixels above it (the bone surface found lies that much high).
-    int short_sum_px = 0;
+TEST(TendonSegmentation, CrossSectionLiesBetweenTheCrestsOfItsRimAndTheCortex) {
+    // Phantom cross-sections lie on the tuberosity across their width, under a bright rim. Each
+    // interface is the crest of its bright line; the outline is found on the lines' outer flanks.
+    // Medians over the middle half of the columns (pixels of 0.1 mm): on the lines' flanks the
+    // bottom stopped 1, 2 and 3 pixels above the true one on these three cases and the top lay 2
+    // above it on each; on the crests both are within a pixel (bottom 0, 0, 0; top -1, -1, 0).
+    int bottom_sum_px = 0, top_sum_px = 0;
     for (std::uint64_t seed : {21u, 22u, 23u}) {
         phantom::CaseSpec spec;
         spec.view = phantom::CaseView::transverse;
@@ -417,27 +418,41 @@ TEST(TendonSegmentation, CrossSectionRestsOnTheCortex) {
         spec.spacing_mm = Spacing{0.1, 0.1};
         const auto [c, tissue, seg] = segment_phantom(spec, seed);
         ASSERT_EQ(seg.view, View::transverse) << "seed " << seed;
-        std::vector<int> short_px;
-        for (int x = 0; x < c.tendon_mask.cols; ++x) {
-            int truth_last = -1, last = -1;
+        const cv::Rect truth_box = cv::boundingRect(c.tendon_mask);
+        std::vector<int> bottom_short_px, top_high_px;
+        // The middle half of the width, where the borders run level.
+        for (int x = truth_box.x + truth_box.width / 4; x < truth_box.x + 3 * truth_box.width / 4; ++x) {
+            int truth_first = -1, truth_last = -1, first = -1, last = -1;
             for (int y = 0; y < c.tendon_mask.rows; ++y) {
-                if (c.tendon_mask.at<unsigned char>(y, x))
+                if (c.tendon_mask.at<unsigned char>(y, x)) {
+                    truth_first = truth_first < 0 ? y : truth_first;
                     truth_last = y;
-                if (seg.mask.at<unsigned char>(y, x))
+                }
+                if (seg.mask.at<unsigned char>(y, x)) {
+                    first = first < 0 ? y : first;
                     last = y;
+                }
             }
-            if (truth_last >= 0 && last >= 0)
-                short_px.push_back(truth_last - last);
+            if (truth_last >= 0 && last >= 0) {
+                bottom_short_px.push_back(truth_last - last);
+                top_high_px.push_back(truth_first - first);
+            }
         }
-        ASSERT_GT(short_px.size(), 50u);
-        std::nth_element(short_px.begin(), short_px.begin() + static_cast<std::ptrdiff_t>(short_px.size() / 2), short_px.end());
-        const int median_short_px = short_px[short_px.size() / 2];
-        EXPECT_LE(std::abs(median_short_px), 3) << "seed " << seed;
-        short_sum_px += median_short_px;
+        ASSERT_GT(bottom_short_px.size(), 25u);
+        auto median = [](std::vector<int> v) {
+            std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+            return v[v.size() / 2];
+        };
+        const int bottom_px = median(bottom_short_px), top_px = median(top_high_px);
+        EXPECT_LE(std::abs(bottom_px), 1) << "seed " << seed;
+        EXPECT_LE(std::abs(top_px), 1) << "seed " << seed;
+        bottom_sum_px += std::abs(bottom_px);
+        top_sum_px += std::abs(top_px);
         ASSERT_FALSE(seg.contour.empty());
         EXPECT_EQ(cv::boundingRect(seg.contour), cv::boundingRect(seg.mask)) << "the outline is the mask's";
     }
-    EXPECT_LE(short_sum_px, 6);
+    EXPECT_LE(bottom_sum_px, 2);
+    EXPECT_LE(top_sum_px, 2);
 }
 
 TEST(TendonSegmentation, HypoechoicCrossSectionGrowsFromItsBrightDeepRim) {

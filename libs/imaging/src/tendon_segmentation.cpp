@@ -99,6 +99,65 @@ struct InsertionTip {
     std::vector<double> x, top, bottom;
 };
 
+/// The grey level along a band of columns [c0, c1] of a CV_32FC1 frame: each row's mean over the
+/// band, smoothed 1-2-1 across rows. Rows beyond the frame read as its first or last row.
+class ColumnBandLevel {
+public:
+    ColumnBandLevel(const cv::Mat& image, int centre_x, int half_width)
+        : image_(image), c0_(std::max(0, centre_x - half_width)), c1_(std::min(image.cols - 1, centre_x + half_width)) {}
+
+    double operator()(int row) const { return 0.25 * mean(row - 1) + 0.5 * mean(row) + 0.25 * mean(row + 1); }
+
+private:
+    double mean(int row) const {
+        const float* values = image_.ptr<float>(std::clamp(row, 0, image_.rows - 1));
+        double sum = 0.0;
+        for (int c = c0_; c <= c1_; ++c)
+            sum += values[c];
+        return sum / (c1_ - c0_ + 1);
+    }
+
+    const cv::Mat& image_;
+    int c0_, c1_;
+};
+
+/// A border that is a bright line (the paratenon, a fascia on the deep side) lies at the line's
+/// crest; the steepest rise into it (`flank_row`) is its outer flank, which the line's blur puts a
+/// few tenths of a millimetre outside. The crest is taken when the brightest row within half a
+/// millimetre inwards (`inward` ±1) stands clearly above the tendon further in; `smoothed(row)` is
+/// the column's grey level.
+int bright_line_crest(const auto& smoothed, int flank_row, int inward, double dy) {
+    const int ridge_reach = std::max(1, static_cast<int>(std::lround(0.5 / dy)));
+    int peak = flank_row;
+    for (int k = 1; k <= ridge_reach; ++k)
+        if (smoothed(flank_row + inward * k) > smoothed(peak))
+            peak = flank_row + inward * k;
+    if (peak == flank_row)
+        return flank_row;
+    const int beyond0 = std::max(1, static_cast<int>(std::lround(0.5 / dy)));
+    const int beyond1 = std::max(beyond0 + 1, static_cast<int>(std::lround(1.0 / dy)));
+    double further_in = 0.0;
+    for (int k = beyond0; k <= beyond1; ++k)
+        further_in += smoothed(peak + inward * k);
+    further_in /= beyond1 - beyond0 + 1;
+    const double outside = smoothed(flank_row - inward * std::max(1, static_cast<int>(std::lround(0.3 / dy))));
+    const double height = smoothed(peak) - outside;
+    return height > 0.0 && smoothed(peak) - further_in >= 0.15 * height ? peak : flank_row;
+}
+
+/// The bone's interface with the soft tissue in column `x` of the frame: the crest of the cortex's
+/// bright line within `reach` rows below `rise_row` (where the line's brightness rises). An echo
+/// is centred on the interface that returns it, so its rising flank lies above the surface by half
+/// the line's thickness, which the tendon resting on the bone fills. `grey` CV_32FC1.
+int cortex_crest_row(const cv::Mat& grey, int x, int rise_row, int reach) {
+    const ColumnBandLevel smoothed(grey, x, 1);
+    int crest = rise_row;
+    for (int r = rise_row + 1; r <= std::min(grey.rows - 1, rise_row + reach); ++r)
+        if (smoothed(r) > smoothed(crest))
+            crest = r;
+    return crest;
+}
+
 /// The tendon ends where its superficial border meets the bone; the band's bars (at least 2 mm
 /// thick) stop short of that thin tip. From work column `end_x` outwards (`direction` ±1) the tip's
 /// columns follow the border's `course` down to the bone surface. A course that does not meet the
@@ -137,6 +196,32 @@ void rest_on_bone(cv::Mat& mask, int x, int bone_row, int max_gap_px) {
                     mask.at<unsigned char>(g, x) = 255;
             return;
         }
+}
+
+/// The top of a cross-section's mask moved down from the rim's outer flank, where the outline was
+/// found, to the rim's crest (`bright_line_crest`), in the columns where the top runs within about
+/// 27 degrees of level: there a column crosses the rim nearly square; on steeper sides it runs
+/// along the rim, and its brightest row is not the interface. `grey` CV_32FC1.
+void lower_top_to_rim_crest(cv::Mat& mask, const cv::Mat& grey, double dx, double dy) {
+    constexpr double kMaxSlope = 0.5;
+    const int half_band = std::max(1, static_cast<int>(std::lround(0.3 / dx)));
+    std::vector<int> tops(static_cast<std::size_t>(mask.cols), -1);
+    for (int y = mask.rows - 1; y >= 0; --y) {
+        const unsigned char* row = mask.ptr<unsigned char>(y);
+        for (int x = 0; x < mask.cols; ++x)
+            if (row[x])
+                tops[static_cast<std::size_t>(x)] = y;
+    }
+    for (int x = 0; x < mask.cols; ++x) {
+        const int top = tops[static_cast<std::size_t>(x)];
+        const int left = tops[static_cast<std::size_t>(std::max(0, x - half_band))];
+        const int right = tops[static_cast<std::size_t>(std::min(mask.cols - 1, x + half_band))];
+        if (top < 0 || left < 0 || right < 0 || std::abs(right - left) > kMaxSlope * 2 * half_band)
+            continue;
+        const int crest = bright_line_crest(ColumnBandLevel(grey, x, half_band), top, 1, dy);
+        for (int y = top; y < crest; ++y)
+            mask.at<unsigned char>(y, x) = 0;
+    }
 }
 
 } // namespace
@@ -314,17 +399,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         auto refine = [&](double work_x, double work_row, bool top) {
             const int fx = std::clamp(static_cast<int>(std::lround(to_frame(work_x, f))), 0, grey.cols - 1);
             const int fy = static_cast<int>(std::lround(to_frame(work_row, f)));
-            const int c0 = std::max(0, fx - half_band);
-            const int c1 = std::min(grey.cols - 1, fx + half_band);
-            auto profile = [&](int r) {
-                r = std::clamp(r, 0, grey.rows - 1);
-                const float* row = filled.ptr<float>(r);
-                double sum = 0.0;
-                for (int c = c0; c <= c1; ++c)
-                    sum += row[c];
-                return sum / (c1 - c0 + 1);
-            };
-            auto smoothed = [&](int r) { return 0.25 * profile(r - 1) + 0.5 * profile(r) + 0.25 * profile(r + 1); };
+            const ColumnBandLevel smoothed(filled, fx, half_band);
             double best_step = 0.0;
             int best_row = fy;
             for (int r = fy - search; r <= fy + search; ++r) {
@@ -334,29 +409,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                     best_row = r;
                 }
             }
-            // A border that is a bright line (the paratenon, or a fascia on the deep side) lies at
-            // the line's centre; the steepest rise found above is its outer flank, which the
-            // line's blur puts a few tenths of a millimetre outside. The line is there when the
-            // brightest row within half a millimetre inwards stands clearly above the tendon
-            // further in.
-            const int inward = top ? 1 : -1;
-            const int ridge_reach = std::max(1, static_cast<int>(std::lround(0.5 / dy)));
-            int peak = best_row;
-            for (int k = 1; k <= ridge_reach; ++k)
-                if (smoothed(best_row + inward * k) > smoothed(peak))
-                    peak = best_row + inward * k;
-            if (peak != best_row) {
-                const int beyond0 = std::max(1, static_cast<int>(std::lround(0.5 / dy)));
-                const int beyond1 = std::max(beyond0 + 1, static_cast<int>(std::lround(1.0 / dy)));
-                double further_in = 0.0;
-                for (int k = beyond0; k <= beyond1; ++k)
-                    further_in += smoothed(peak + inward * k);
-                further_in /= beyond1 - beyond0 + 1;
-                const double outside = smoothed(best_row - inward * std::max(1, static_cast<int>(std::lround(0.3 / dy))));
-                const double height = smoothed(peak) - outside;
-                if (height > 0.0 && smoothed(peak) - further_in >= 0.15 * height)
-                    best_row = peak;
-            }
+            best_row = bright_line_crest(smoothed, best_row, top ? 1 : -1, dy);
             return static_cast<double>(std::clamp(best_row, 0, grey.rows - 1));
         };
         // Insertion: the end of the band whose deep border rests on the bone.
@@ -476,6 +529,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         // bottom stops a few tenths of a millimetre short of it (the cortex's bright blur hides
         // the tendon's last rows); a gap of up to 1 mm is tendon, a wider one is left as found.
         const int max_rest_gap_px = static_cast<int>(std::lround(1.0 / dy));
+        const int crest_reach_px = std::max(1, static_cast<int>(std::lround(0.5 / dy)));
         if (w.bone.found())
             for (int x = 0; x < grey.cols; ++x) {
                 const int wx = std::clamp(static_cast<int>((x + 0.5) * f), 0, cols - 1);
@@ -483,11 +537,15 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 if (b < 0)
                     continue;
                 const int fb = std::max(0, static_cast<int>(std::ceil(to_frame(b - 0.5, f))));
-                for (int y = fb; y < grey.rows; ++y)
+                // A cross-section rests on the bone's interface, the crest of the cortex's line.
+                const int cut = view == View::transverse ? cortex_crest_row(filled, x, fb, crest_reach_px) : fb;
+                for (int y = cut; y < grey.rows; ++y)
                     seg.mask.at<unsigned char>(y, x) = 0;
                 if (view == View::transverse)
-                    rest_on_bone(seg.mask, x, fb, max_rest_gap_px);
+                    rest_on_bone(seg.mask, x, cut, max_rest_gap_px + cut - fb);
             }
+        if (view == View::transverse)
+            lower_top_to_rim_crest(seg.mask, filled, dx, dy);
         if (view == View::transverse)
             seg.contour = largest_outline(seg.mask); // as the mask now is: cut to the tissue, rested on the bone
     }
