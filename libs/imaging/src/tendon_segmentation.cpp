@@ -99,6 +99,17 @@ struct InsertionTip {
     std::vector<double> x, top, bottom;
 };
 
+/// The echo amplitude a B-mode grey level shows, up to a factor: scanners display the amplitude
+/// log-compressed, and a blurred edge's steepest grey step lies on its dark side, outside the
+/// tendon; on the amplitude it lies at the edge. The frame does not record its dynamic range: 60 dB
+/// over the 256 levels, typical of musculoskeletal presets, is assumed (40 or 80 dB move the
+/// thickness errors on the tuning phantoms by under 0.01 mm, docs/accuracy.md).
+double echo_amplitude(double grey) {
+    constexpr double kAssumedDynamicRangeDb = 60.0;
+    constexpr double kPerLevel = kAssumedDynamicRangeDb / 20.0 / 255.0 * 2.302585092994046; // ln(10)
+    return std::exp(kPerLevel * grey);
+}
+
 /// The grey level along a band of columns [c0, c1] of a CV_32FC1 frame: each row's mean over the
 /// band, smoothed 1-2-1 across rows. Rows beyond the frame read as its first or last row.
 class ColumnBandLevel {
@@ -393,7 +404,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         std::vector<cv::Point2d> outline;
         const int n = lc.x1 - lc.x0 + 1;
         // Borders found at the work resolution are placed on the frame's own rows: the strongest
-        // step of the right sign within a work pixel and a half of the coarse border.
+        // step of the right sign within a work pixel and a half of the coarse border, taken on the
+        // echo amplitude (`echo_amplitude`), not on the log-compressed grey.
         const int half_band = std::max(1, static_cast<int>(std::lround(0.3 / dx)));
         const int search = static_cast<int>(std::ceil(1.5 / f));
         auto refine = [&](double work_x, double work_row, bool top) {
@@ -403,7 +415,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
             double best_step = 0.0;
             int best_row = fy;
             for (int r = fy - search; r <= fy + search; ++r) {
-                const double step = top ? smoothed(r) - smoothed(r - 1) : smoothed(r) - smoothed(r + 1);
+                const double step = top ? echo_amplitude(smoothed(r)) - echo_amplitude(smoothed(r - 1))
+                                        : echo_amplitude(smoothed(r)) - echo_amplitude(smoothed(r + 1));
                 if (step > best_step) {
                     best_step = step;
                     best_row = r;
