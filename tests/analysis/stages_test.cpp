@@ -259,23 +259,28 @@ SegmentedPhantom segment_phantom(const phantom::CaseSpec& spec, std::uint64_t se
     return out;
 }
 
+/// The first and last row of column `x` of a mask; both -1 when the column is empty.
+struct ColumnExtent {
+    int first = -1, last = -1;
+    bool empty() const { return first < 0; }
+};
+ColumnExtent column_extent(const cv::Mat& mask, int x) {
+    ColumnExtent e;
+    for (int y = 0; y < mask.rows; ++y)
+        if (mask.at<unsigned char>(y, x)) {
+            e.first = e.first < 0 ? y : e.first;
+            e.last = y;
+        }
+    return e;
+}
+
 /// Median over the columns both masks cover of (found - true) extent, first to last row, in px.
 int median_thickness_error_px(const cv::Mat& found, const cv::Mat& truth) {
     std::vector<int> error_px;
     for (int x = 0; x < truth.cols; ++x) {
-        int t0 = -1, t1 = -1, f0 = -1, f1 = -1;
-        for (int y = 0; y < truth.rows; ++y) {
-            if (truth.at<unsigned char>(y, x)) {
-                t0 = t0 < 0 ? y : t0;
-                t1 = y;
-            }
-            if (found.at<unsigned char>(y, x)) {
-                f0 = f0 < 0 ? y : f0;
-                f1 = y;
-            }
-        }
-        if (t0 >= 0 && f0 >= 0)
-            error_px.push_back((f1 - f0) - (t1 - t0));
+        const ColumnExtent t = column_extent(truth, x), f = column_extent(found, x);
+        if (!t.empty() && !f.empty())
+            error_px.push_back((f.last - f.first) - (t.last - t.first));
     }
     if (error_px.empty())
         return -1000;
@@ -302,21 +307,11 @@ TEST(TendonSegmentation, BordersAreStepsOfTheEchoAmplitudeNotOfTheGrey) {
         double deep_px = 0.0, top_px = 0.0;
         int n = 0;
         for (int x = truth_box.x + truth_box.width / 4; x < truth_box.x + 3 * truth_box.width / 4; ++x) {
-            int t0 = -1, t1 = -1, f0 = -1, f1 = -1;
-            for (int y = 0; y < c.tendon_mask.rows; ++y) {
-                if (c.tendon_mask.at<unsigned char>(y, x)) {
-                    t0 = t0 < 0 ? y : t0;
-                    t1 = y;
-                }
-                if (seg.mask.at<unsigned char>(y, x)) {
-                    f0 = f0 < 0 ? y : f0;
-                    f1 = y;
-                }
-            }
-            if (t0 < 0 || f0 < 0)
+            const ColumnExtent t = column_extent(c.tendon_mask, x), f = column_extent(seg.mask, x);
+            if (t.empty() || f.empty())
                 continue;
-            deep_px += f1 - t1;
-            top_px += t0 - f0;
+            deep_px += f.last - t.last;
+            top_px += t.first - f.first;
             ++n;
         }
         ASSERT_GT(n, 50) << "seed " << seed;
@@ -466,20 +461,10 @@ TEST(TendonSegmentation, CrossSectionLiesBetweenTheCrestsOfItsRimAndTheCortex) {
         std::vector<int> bottom_short_px, top_high_px;
         // The middle half of the width, where the borders run level.
         for (int x = truth_box.x + truth_box.width / 4; x < truth_box.x + 3 * truth_box.width / 4; ++x) {
-            int truth_first = -1, truth_last = -1, first = -1, last = -1;
-            for (int y = 0; y < c.tendon_mask.rows; ++y) {
-                if (c.tendon_mask.at<unsigned char>(y, x)) {
-                    truth_first = truth_first < 0 ? y : truth_first;
-                    truth_last = y;
-                }
-                if (seg.mask.at<unsigned char>(y, x)) {
-                    first = first < 0 ? y : first;
-                    last = y;
-                }
-            }
-            if (truth_last >= 0 && last >= 0) {
-                bottom_short_px.push_back(truth_last - last);
-                top_high_px.push_back(truth_first - first);
+            const ColumnExtent t = column_extent(c.tendon_mask, x), f = column_extent(seg.mask, x);
+            if (!t.empty() && !f.empty()) {
+                bottom_short_px.push_back(t.last - f.last);
+                top_high_px.push_back(t.first - f.first);
             }
         }
         ASSERT_GT(bottom_short_px.size(), 25u);
