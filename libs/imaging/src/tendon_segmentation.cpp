@@ -538,9 +538,10 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         cv::resize(w.tissue, searched, grey.size(), 0, 0, cv::INTER_NEAREST);
         cv::dilate(searched, searched, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
         seg.mask &= tissue_mask & searched;
-        // A cross-section lies on the tuberosity: its deep surface is the cortex. The outline's
-        // bottom stops a few tenths of a millimetre short of it (the cortex's bright blur hides
-        // the tendon's last rows); a gap of up to 1 mm is tendon, a wider one is left as found.
+        // The mask stays above the bone. A cross-section lies on the tuberosity, its deep surface
+        // the cortex's interface (`cortex_crest_row`, below the surface the bone finder gives, the
+        // line's rising flank): where the outline's bottom stops at most 1 mm short of the flank,
+        // the gap is tendon and is filled down to the crest; a wider one is left as found.
         const int max_rest_gap_px = static_cast<int>(std::lround(1.0 / dy));
         const int crest_reach_px = std::max(1, static_cast<int>(std::lround(0.5 / dy)));
         if (w.bone.found())
@@ -550,17 +551,16 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 if (b < 0)
                     continue;
                 const int fb = std::max(0, static_cast<int>(std::ceil(to_frame(b - 0.5, f))));
-                // A cross-section rests on the bone's interface, the crest of the cortex's line.
                 const int cut = view == View::transverse ? cortex_crest_row(filled, x, fb, crest_reach_px) : fb;
                 for (int y = cut; y < grey.rows; ++y)
                     seg.mask.at<unsigned char>(y, x) = 0;
                 if (view == View::transverse)
                     rest_on_bone(seg.mask, x, cut, max_rest_gap_px + cut - fb);
             }
-        if (view == View::transverse)
+        if (view == View::transverse) {
             lower_top_to_rim_crest(seg.mask, filled, dx, dy);
-        if (view == View::transverse)
-            seg.contour = largest_outline(seg.mask); // as the mask now is: cut to the tissue, rested on the bone
+            seg.contour = largest_outline(seg.mask); // as the mask now is: cut to the tissue, on the crests
+        }
     }
     for (int x = 0; x < cols; ++x) {
         const int b = w.bone.row_per_col[static_cast<std::size_t>(x)];
