@@ -251,6 +251,15 @@ struct SegmentedPhantom {
     TendonSegmentation seg;
 };
 
+/// A phantom case of `view` whose tendon is `thickness_mm` thick, at `spacing_mm` per pixel both ways.
+phantom::CaseSpec phantom_spec(phantom::CaseView view, double thickness_mm, double spacing_mm = 0.1) {
+    phantom::CaseSpec spec;
+    spec.view = view;
+    spec.thickness_mm = thickness_mm;
+    spec.spacing_mm = Spacing{spacing_mm, spacing_mm};
+    return spec;
+}
+
 SegmentedPhantom segment_phantom(const phantom::CaseSpec& spec, std::uint64_t seed) {
     SegmentedPhantom out;
     out.phantom_case = phantom::generate_case(spec.normalized(), seed);
@@ -296,11 +305,8 @@ TEST(TendonSegmentation, BordersAreStepsOfTheEchoAmplitudeNotOfTheGrey) {
     // amplitude 1.2, 0.4, 0.5, 1.0 and -0.5, 0.4, 0.6, 0.
     double deep_sum_px = 0.0;
     for (std::uint64_t seed : {41u, 42u, 43u, 44u}) {
-        phantom::CaseSpec spec;
-        spec.view = phantom::CaseView::longitudinal;
-        spec.thickness_mm = 6.0;
+        phantom::CaseSpec spec = phantom_spec(phantom::CaseView::longitudinal, 6.0);
         spec.frequency_mhz = 5.0;
-        spec.spacing_mm = Spacing{0.1, 0.1};
         const auto [c, tissue, seg] = segment_phantom(spec, seed);
         ASSERT_EQ(seg.view, View::longitudinal) << "seed " << seed;
         const cv::Rect truth_box = cv::boundingRect(c.tendon_mask);
@@ -327,11 +333,8 @@ TEST(TendonSegmentation, ThickTendonWithHypoechoicDeepPartIsMeasuredWhole) {
     // the deep border lies up to 11 mm below the bar's centre. Searched only 9 mm deep, these
     // three read 65, 8 and 69 px too thin (median over the columns); now 1 px too thick.
     for (std::uint64_t seed : {31u, 32u, 33u}) {
-        phantom::CaseSpec spec;
-        spec.view = phantom::CaseView::longitudinal;
-        spec.thickness_mm = 11.0;
+        phantom::CaseSpec spec = phantom_spec(phantom::CaseView::longitudinal, 11.0);
         spec.hypoechoic_fraction = 0.4;
-        spec.spacing_mm = Spacing{0.1, 0.1};
         const auto [c, tissue, seg] = segment_phantom(spec, seed);
         ASSERT_EQ(seg.view, View::longitudinal) << "seed " << seed;
         EXPECT_LE(std::abs(median_thickness_error_px(seg.mask, c.tendon_mask)), 5) << "seed " << seed;
@@ -391,12 +394,9 @@ TEST(TendonSegmentation, WideFlatCrossSectionIsNotABand) {
     // long as a band, with a band's contrast. Their fibrils are cut across (dots, not lines):
     // these three read longitudinal before the band's score asked for coherent texture.
     for (std::uint64_t seed : {2u, 12u, 15u}) {
-        phantom::CaseSpec spec;
-        spec.view = phantom::CaseView::transverse;
+        phantom::CaseSpec spec = phantom_spec(phantom::CaseView::transverse, 10.0, 0.12);
         spec.geometry = phantom::ProbeGeometry::curvilinear;
-        spec.thickness_mm = 10.0;
         spec.frequency_mhz = 7.0;
-        spec.spacing_mm = Spacing{0.12, 0.12};
         const auto [c, tissue, seg] = segment_phantom(spec, seed);
         EXPECT_EQ(seg.view, View::transverse) << "seed " << seed;
     }
@@ -408,12 +408,9 @@ TEST(BoneSurface, FoundUnderAFanCutByItsShadow) {
     // the lit area's bottom, these three showed no shadow and no bone; read down to the image's
     // bottom, the cortex spans most of the fan.
     for (std::uint64_t seed : {1u, 6u, 8u}) {
-        phantom::CaseSpec spec;
-        spec.view = phantom::CaseView::transverse;
+        phantom::CaseSpec spec = phantom_spec(phantom::CaseView::transverse, 8.0, 0.12);
         spec.geometry = phantom::ProbeGeometry::curvilinear;
         spec.calibration = phantom::CalibrationKind::pixel_spacing;
-        spec.thickness_mm = 8.0;
-        spec.spacing_mm = Spacing{0.12, 0.12};
         const auto [c, tissue, seg] = segment_phantom(spec, seed);
         ASSERT_FALSE(tissue.from_regions);
         ASSERT_FALSE(seg.bone_surface.empty()) << "seed " << seed;
@@ -451,10 +448,7 @@ TEST(TendonSegmentation, CrossSectionLiesBetweenTheCrestsOfItsRimAndTheCortex) {
     // above it on each; on the crests both are within a pixel (bottom 0, 0, 0; top -1, -1, 0).
     int bottom_sum_px = 0, top_sum_px = 0;
     for (std::uint64_t seed : {21u, 22u, 23u}) {
-        phantom::CaseSpec spec;
-        spec.view = phantom::CaseView::transverse;
-        spec.thickness_mm = 6.0;
-        spec.spacing_mm = Spacing{0.1, 0.1};
+        const phantom::CaseSpec spec = phantom_spec(phantom::CaseView::transverse, 6.0);
         const auto [c, tissue, seg] = segment_phantom(spec, seed);
         ASSERT_EQ(seg.view, View::transverse) << "seed " << seed;
         const cv::Rect truth_box = cv::boundingRect(c.tendon_mask);
