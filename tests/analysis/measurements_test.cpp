@@ -1,4 +1,5 @@
 // The measurement maths of measurements.md against hand calculations, with dx != dy.
+#include "tendo/imaging/components.hpp"
 #include "tendo/scoring/analysis.hpp"
 #include "tendo/scoring/measurements.hpp"
 

@@ -34,6 +34,23 @@ cv::Mat Components::mask_of(int label, cv::Size frame_size) const {
     return out;
 }
 
+MaskRowsPerColumn mask_rows_per_column(const cv::Mat& mask) {
+    MaskRowsPerColumn rows;
+    rows.first.assign(static_cast<std::size_t>(mask.cols), -1);
+    rows.last.assign(static_cast<std::size_t>(mask.cols), -1);
+    // Row by row, the order the pixels lie in memory.
+    for (int y = 0; y < mask.rows; ++y) {
+        const unsigned char* row = mask.ptr<unsigned char>(y);
+        for (int x = 0; x < mask.cols; ++x)
+            if (row[x]) {
+                if (rows.first[static_cast<std::size_t>(x)] < 0)
+                    rows.first[static_cast<std::size_t>(x)] = y;
+                rows.last[static_cast<std::size_t>(x)] = y;
+            }
+    }
+    return rows;
+}
+
 std::vector<cv::Point> largest_outline(const cv::Mat& mask) {
     CV_Assert(mask.type() == CV_8UC1);
     const cv::Rect box = cv::boundingRect(mask);

@@ -216,13 +216,7 @@ void rest_on_bone(cv::Mat& mask, int x, int bone_row, int max_gap_px) {
 void lower_top_to_rim_crest(cv::Mat& mask, const cv::Mat& grey, double dx, double dy) {
     constexpr double kMaxSlope = 0.5;
     const int half_band = std::max(1, static_cast<int>(std::lround(0.3 / dx)));
-    std::vector<int> tops(static_cast<std::size_t>(mask.cols), -1);
-    for (int y = mask.rows - 1; y >= 0; --y) {
-        const unsigned char* row = mask.ptr<unsigned char>(y);
-        for (int x = 0; x < mask.cols; ++x)
-            if (row[x])
-                tops[static_cast<std::size_t>(x)] = y;
-    }
+    const std::vector<int> tops = mask_rows_per_column(mask).first;
     for (int x = 0; x < mask.cols; ++x) {
         const int top = tops[static_cast<std::size_t>(x)];
         const int left = tops[static_cast<std::size_t>(std::max(0, x - half_band))];

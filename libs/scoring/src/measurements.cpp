@@ -65,23 +65,6 @@ std::optional<ProfileMax> profile_max(const ThicknessProfile& profile, double ha
     return best;
 }
 
-MaskRowsPerColumn mask_rows_per_column(const cv::Mat& mask) {
-    MaskRowsPerColumn rows;
-    rows.first.assign(static_cast<std::size_t>(mask.cols), -1);
-    rows.last.assign(static_cast<std::size_t>(mask.cols), -1);
-    // Row by row, the order the pixels lie in memory.
-    for (int y = 0; y < mask.rows; ++y) {
-        const unsigned char* row = mask.ptr<unsigned char>(y);
-        for (int x = 0; x < mask.cols; ++x)
-            if (row[x]) {
-                if (rows.first[static_cast<std::size_t>(x)] < 0)
-                    rows.first[static_cast<std::size_t>(x)] = y;
-                rows.last[static_cast<std::size_t>(x)] = y;
-            }
-    }
-    return rows;
-}
-
 ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tissue_mask, const Spacing& s,
                                         std::optional<cv::Point> start_near, double step_mm) {
     ThicknessProfile profile;

@@ -27,4 +27,10 @@ Components connected_components(const cv::Mat& mask);
 /// their bounding box); empty for an empty mask.
 std::vector<cv::Point> largest_outline(const cv::Mat& mask);
 
+/// The first and last non-zero row of each column of a mask; -1 in both where a column has none.
+struct MaskRowsPerColumn {
+    std::vector<int> first, last;
+};
+MaskRowsPerColumn mask_rows_per_column(const cv::Mat& mask);
+
 } // namespace tendo

@@ -28,12 +28,6 @@ struct ThicknessProfile {
     std::vector<ThicknessLine> lines;
 };
 
-/// The first and last mask row of each column of a mask; -1 in both where a column has no pixel.
-struct MaskRowsPerColumn {
-    std::vector<int> first, last;
-};
-MaskRowsPerColumn mask_rows_per_column(const cv::Mat& mask);
-
 /// Centreline = midline between the first and last mask row per column (largest component),
 /// smoothed over ~1 mm; sampled every `step_mm` of arc (lengths use dx and dy). The normal is
 /// perpendicular in mm, not in pixels. When `start_near` is given, the centreline starts at the end
