@@ -328,6 +328,27 @@ TEST(TendonSegmentation, BordersAreStepsOfTheEchoAmplitudeNotOfTheGrey) {
     EXPECT_LE(deep_sum_px, 4.0);
 }
 
+TEST(TendonSegmentation, InsertionTipRunsOnToTheCortexCrest) {
+    // The tip ends where the superficial border meets the bone's interface, the crest of the
+    // cortex's line. Meeting the line's rising flank instead, it stopped 10, 6, 16, 12, 9 and 9 px
+    // short on these seeds (pixels of 0.1 mm), and 0.96 mm short in the median over the 209
+    // longitudinal tuning cases; on the crest 10, 1, 16, 12, 1 and -2 px, and 0.70 mm. Where the
+    // bone rises steeply (seeds 61, 63, 64) the bone finder's row lies above the line's outer
+    // flank, where the phantom puts the tendon's deep border: the tip stays short there.
+    int near_truth = 0;
+    double short_sum_mm = 0.0;
+    for (std::uint64_t seed = 61; seed <= 66; ++seed) {
+        const auto [c, tissue, seg] = segment_phantom(phantom_spec(phantom::CaseView::longitudinal, 5.0), seed);
+        ASSERT_EQ(seg.view, View::longitudinal) << "seed " << seed;
+        const cv::Rect truth_box = cv::boundingRect(c.tendon_mask), found_box = cv::boundingRect(seg.mask);
+        const int short_px = c.spec.insertion_on_left ? found_box.x - truth_box.x : truth_box.br().x - found_box.br().x;
+        near_truth += std::abs(short_px) <= 3 ? 1 : 0;
+        short_sum_mm += short_px * 0.1;
+    }
+    EXPECT_GE(near_truth, 3);
+    EXPECT_LE(short_sum_mm / 6, 0.7);
+}
+
 TEST(TendonSegmentation, ThickTendonWithHypoechoicDeepPartIsMeasuredWhole) {
     // 11 mm tendons, 40 % of them hypoechoic: the bar detector locks on the bright upper part and
     // the deep border lies up to 11 mm below the bar's centre. Searched only 9 mm deep, these

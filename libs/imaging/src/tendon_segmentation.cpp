@@ -68,16 +68,18 @@ struct BorderLine {
     double at(double k) const { return offset + slope * k; }
 };
 
-/// At the insertion the superficial border runs on into the bone; it does not climb the bone's
-/// rising surface. Over the `end` columns at the insertion end (the first ones when
-/// `insertion_first`), a border row above the straight line through the `trend` columns before
-/// them is put back on that line, which is returned (nothing when the border is too short).
-std::optional<BorderLine> hold_border_at_insertion(std::vector<double>& rows_along, bool insertion_first, int end, int trend) {
+/// The superficial border's last millimetres at an end of the band follow its course just before:
+/// at the insertion it runs on into the bone, it does not climb the bone's rising surface; where
+/// the tendon leaves the view the band's last bars, cut short, grow upwards into the muscle. Over
+/// the `end` columns at one end (the first ones when `end_first`), a border row above the straight
+/// line through the `trend` columns before them is put back on that line, which is returned
+/// (nothing when the border is too short).
+std::optional<BorderLine> hold_border_at_end(std::vector<double>& rows_along, bool end_first, int end, int trend) {
     const int count = static_cast<int>(rows_along.size());
     if (end < 1 || trend < 2 || end + trend > count)
         return std::nullopt;
-    // Index k counts columns from the insertion end.
-    auto at = [&](int k) -> double& { return rows_along[static_cast<std::size_t>(insertion_first ? k : count - 1 - k)]; };
+    // Index k counts columns from the end.
+    auto at = [&](int k) -> double& { return rows_along[static_cast<std::size_t>(end_first ? k : count - 1 - k)]; };
     double sk = 0.0, sr = 0.0, skk = 0.0, skr = 0.0;
     for (int k = end; k < end + trend; ++k) {
         sk += k;
@@ -171,10 +173,14 @@ int cortex_crest_row(const cv::Mat& grey, int x, int rise_row, int reach) {
 
 /// The tendon ends where its superficial border meets the bone; the band's bars (at least 2 mm
 /// thick) stop short of that thin tip. From work column `end_x` outwards (`direction` ±1) the tip's
-/// columns follow the border's `course` down to the bone surface. A course that does not meet the
-/// bone within 4 mm is not running into an insertion: no tip then.
-InsertionTip tip_to_bone(const Work& w, const BorderLine& course, int end_x, int direction, double f) {
-    constexpr double kTipMaxMm = 4.0;
+/// columns follow the border's `course` down to the bone's interface, the cortex line's crest
+/// (`cortex_crest_row` within `crest_reach_px` frame rows of the line's rise in `filled`): a
+/// course meeting the line's rising flank instead stops about a millimetre short where the bone
+/// rises at 30 degrees. A course that does not meet the bone within 8 mm (a 2 mm thick end
+/// over bone rising at 15 degrees) is not running into an insertion: no tip then.
+InsertionTip tip_to_bone(const Work& w, const cv::Mat& filled, int crest_reach_px, const BorderLine& course, int end_x,
+                         int direction, double f) {
+    constexpr double kTipMaxMm = 8.0;
     InsertionTip tip;
     for (int k = 1; k <= mm_to_px(kTipMaxMm, w.px_x); ++k) {
         const int x = end_x + direction * k;
@@ -184,7 +190,9 @@ InsertionTip tip_to_bone(const Work& w, const BorderLine& course, int end_x, int
         if (bone_row < 0)
             break;
         const double top = course.at(-k);
-        const double bone_top = to_frame(bone_row - 0.5, f);
+        const int frame_x = std::clamp(static_cast<int>(std::lround(to_frame(x, f))), 0, filled.cols - 1);
+        const int rise_row = std::max(0, static_cast<int>(std::ceil(to_frame(bone_row - 0.5, f))));
+        const double bone_top = cortex_crest_row(filled, frame_x, rise_row, crest_reach_px);
         if (bone_top - top < 1.0)
             return tip; // met the bone
         const int work_row = std::clamp(static_cast<int>(std::lround((top + 0.5) * f - 0.5)), 0, w.grey.rows - 1);
@@ -345,9 +353,10 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // Seen lengthways the common tendon runs on from its insertion for centimetres: a band shorter
     // than 15 mm (or than 2.5 thicknesses) is some other structure.
     constexpr double kMinBandLengthMm = 15.0;
-    // The superficial border's last millimetres at the insertion follow its course just before.
-    constexpr double kInsertionEndMm = 4.0;
-    constexpr double kTrendMm = 6.0;
+    // The superficial border's last millimetres at either end follow its course just before
+    // (`hold_border_at_end`).
+    constexpr double kHeldEndMm = 8.0;
+    constexpr double kTrendMm = 4.0;
     const bool long_shape = lc.found && lc.length_mm >= std::max(kMinBandLengthMm, 2.5 * lc.thickness_mm) &&
                             lc.thickness_mm >= 2.5 && lc.contrast >= kMinBandContrast;
     // A tendon seen lengthways is bright along its whole length (a bright patch that a band
@@ -394,6 +403,10 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     const double bone_term = w.bone.found() ? 0.6 + 0.4 * w.bone.strength : 0.45;
 
     const double f = w.f;
+    // The bone's interface lies at the crest of the cortex's line, up to half a millimetre below the
+    // line's rise where the bone finder puts the surface (`cortex_crest_row`).
+    const int crest_reach_px = std::max(1, static_cast<int>(std::lround(0.5 / dy)));
+    cv::Range tip_columns(0, 0); // frame columns of a longitudinal tendon's insertion tip
     if (view == View::longitudinal) {
         std::vector<cv::Point2d> outline;
         const int n = lc.x1 - lc.x0 + 1;
@@ -466,15 +479,22 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         };
         smooth_rows(top_rows);
         smooth_rows(bottom_rows);
+        const int held_px = mm_to_px(kHeldEndMm, w.px_x);
+        const int trend_px = mm_to_px(kTrendMm, w.px_x);
         std::optional<BorderLine> course;
-        if (left || right)
-            course = hold_border_at_insertion(top_rows, use_left, mm_to_px(kInsertionEndMm, w.px_x), mm_to_px(kTrendMm, w.px_x));
+        if (left || right) {
+            course = hold_border_at_end(top_rows, use_left, held_px, trend_px);
+            hold_border_at_end(top_rows, !use_left, held_px, trend_px);
+        } else {
+            hold_border_at_end(top_rows, true, held_px, trend_px);
+            hold_border_at_end(top_rows, false, held_px, trend_px);
+        }
         for (int i = 0; i < n; ++i)
             bottom_rows[static_cast<std::size_t>(i)] = std::max(bottom_rows[static_cast<std::size_t>(i)], top_rows[static_cast<std::size_t>(i)]);
         std::vector<double> work_x(static_cast<std::size_t>(n));
         std::iota(work_x.begin(), work_x.end(), static_cast<double>(lc.x0));
         if (course) {
-            const InsertionTip tip = tip_to_bone(w, *course, use_left ? lc.x0 : lc.x1, use_left ? -1 : 1, f);
+            const InsertionTip tip = tip_to_bone(w, filled, crest_reach_px, *course, use_left ? lc.x0 : lc.x1, use_left ? -1 : 1, f);
             if (!tip.x.empty()) {
                 auto join = [&](std::vector<double>& along, std::vector<double> tip) {
                     if (use_left) {
@@ -486,6 +506,9 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 };
                 seg.insertion = cv::Point(static_cast<int>(std::lround(to_frame(tip.x.back(), f))),
                                           static_cast<int>(std::lround(tip.bottom.back())));
+                const double first_x = std::min(to_frame(tip.x.front(), f), to_frame(tip.x.back(), f));
+                const double last_x = std::max(to_frame(tip.x.front(), f), to_frame(tip.x.back(), f));
+                tip_columns = cv::Range(static_cast<int>(std::floor(first_x - 0.5 / f)), static_cast<int>(std::ceil(last_x + 0.5 / f)) + 1);
                 join(work_x, tip.x);
                 join(top_rows, tip.top);
                 join(bottom_rows, tip.bottom);
@@ -533,11 +556,11 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         cv::dilate(searched, searched, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
         seg.mask &= tissue_mask & searched;
         // The mask stays above the bone. A cross-section lies on the tuberosity, its deep surface
-        // the cortex's interface (`cortex_crest_row`, below the surface the bone finder gives, the
-        // line's rising flank): where the outline's bottom stops at most 1 mm short of the flank,
-        // the gap is tendon and is filled down to the crest; a wider one is left as found.
+        // the cortex's interface (the crest, below the line's rising flank): where the outline's
+        // bottom stops at most 1 mm short of the flank, the gap is tendon and is filled down to the
+        // crest; a wider one is left as found. A longitudinal tendon's tip ends on the crest too;
+        // elsewhere its deep border was placed on the tissue's side of the line already.
         const int max_rest_gap_px = static_cast<int>(std::lround(1.0 / dy));
-        const int crest_reach_px = std::max(1, static_cast<int>(std::lround(0.5 / dy)));
         if (w.bone.found())
             for (int x = 0; x < grey.cols; ++x) {
                 const int wx = std::clamp(static_cast<int>((x + 0.5) * f), 0, cols - 1);
@@ -545,7 +568,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 if (b < 0)
                     continue;
                 const int fb = std::max(0, static_cast<int>(std::ceil(to_frame(b - 0.5, f))));
-                const int cut = view == View::transverse ? cortex_crest_row(filled, x, fb, crest_reach_px) : fb;
+                const bool on_crest = view == View::transverse || (x >= tip_columns.start && x < tip_columns.end);
+                const int cut = on_crest ? cortex_crest_row(filled, x, fb, crest_reach_px) : fb;
                 for (int y = cut; y < grey.rows; ++y)
                     seg.mask.at<unsigned char>(y, x) = 0;
                 if (view == View::transverse)
