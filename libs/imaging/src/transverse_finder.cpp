@@ -57,6 +57,120 @@ double bilinear(const cv::Mat& image, double x, double y) {
     return (1 - fy) * ((1 - fx) * r0[x0] + fx * r0[x0 + 1]) + fy * ((1 - fx) * r1[x0] + fx * r1[x0 + 1]);
 }
 
+/// A cross-section candidate: a box of half-width `a_mm` and half-height `b_mm` whose bottom lies
+/// at work row `bottom` in column `x`, with its contrast `v` (to the tissue above and beside it),
+/// the lateral part of it and the grey `split` half-way between inside and beside.
+struct Box {
+    double v = 0.0;
+    double a_mm = 0.0, b_mm = 0.0;
+    int x = -1, bottom = 0;
+    double lateral = 0.0, split = 0.0;
+};
+
+/// An ellipse (work pixels) and the mean grey step across its rim, relative to the bright level.
+struct Ellipse {
+    double rim, cx, cy, ea, eb;
+};
+
+/// The box with the best contrast lies inside the cross-section (a box fills an ellipse's middle
+/// only): the ellipse itself is the one around it whose rim separates brighter inside from darker
+/// outside best, with its lowest point on the bone. `clipped` is the grey image, `allowed` (CV_32FC1,
+/// 0 or 1) the searchable pixels.
+Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& allowed, double level, const Box& box) {
+    const int rows = clipped.rows;
+    const int cols = clipped.cols;
+    const cv::Point2d centre(box.x, box.bottom - mm_to_px(box.b_mm, w.px_y));
+    const double ax = box.a_mm * w.px_x;
+    const double by = box.b_mm * w.px_y;
+    auto allowed_at = [&](double x, double y) {
+        if (x < -0.5 || y < -0.5)
+            return false;
+        const int ix = static_cast<int>(x + 0.5), iy = static_cast<int>(y + 0.5);
+        return ix < cols && iy < rows && allowed.at<float>(iy, ix) > 0.0f;
+    };
+    // The rim is sampled at the same 48 angles for every ellipse tried (tens of thousands).
+    constexpr int kPoints = 48;
+    std::array<double, kPoints> cosines{}, sines{};
+    for (int k = 0; k < kPoints; ++k) {
+        cosines[static_cast<std::size_t>(k)] = std::cos(2.0 * CV_PI * k / kPoints);
+        sines[static_cast<std::size_t>(k)] = std::sin(2.0 * CV_PI * k / kPoints);
+    }
+    // Every other angle, read at the nearest pixel, ranks the ellipses; the best few are then
+    // compared on all angles, interpolated.
+    auto rim_contrast = [&](double cx, double cy, double ea, double eb, int angle_step) {
+        const bool rank = angle_step > 1;
+        double sum = 0.0;
+        int n = 0;
+        for (int k = 0; k < kPoints; k += angle_step) {
+            const double c = cosines[static_cast<std::size_t>(k)], sn = sines[static_cast<std::size_t>(k)];
+            const double xi = cx + 0.85 * ea * c, yi = cy + 0.85 * eb * sn;
+            const double xo = cx + 1.2 * ea * c, yo = cy + 1.2 * eb * sn;
+            if (!allowed_at(xi, yi) || !allowed_at(xo, yo))
+                continue; // the bone or the edge of the view: no evidence either way
+            if (rank)
+                sum += clipped.at<float>(static_cast<int>(yi + 0.5), static_cast<int>(xi + 0.5)) -
+                       clipped.at<float>(static_cast<int>(yo + 0.5), static_cast<int>(xo + 0.5));
+            else
+                sum += bilinear(clipped, xi, yi) - bilinear(clipped, xo, yo);
+            ++n;
+        }
+        return n >= kPoints / angle_step / 2 ? sum / n / level : -1e9;
+    };
+    constexpr std::size_t kFinalists = 16;
+    std::vector<Ellipse> finalists; // best first, by the coarse rim contrast
+    const double into_bone = mm_to_px(1.0, w.px_y);
+    const double above_bone = mm_to_px(1.5, w.px_y);
+    const double y_step = std::max(1.0, 0.3 * w.px_y);
+    // The best box can be a thin bright strip (the deep rim of a hypoechoic tendon on the
+    // bone): the ellipse may be as deep as half its half-width whatever the box's height.
+    for (double ea = 0.9 * ax; ea <= 2.3 * ax; ea *= 1.12)
+        for (double eb = 0.9 * by; eb <= std::max(2.6 * by, 0.5 * ea * w.px_y / w.px_x) && eb <= 1.2 * ea; eb *= 1.12)
+            for (double shift = -0.6; shift <= 0.61; shift += 0.15) {
+                const double cx = centre.x + shift * ea;
+                const int bx = static_cast<int>(std::lround(cx));
+                if (bx < 0 || bx >= cols)
+                    continue;
+                const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(bx)];
+                if (bone_row < 0)
+                    continue;
+                for (double bottom = bone_row - above_bone; bottom <= bone_row + into_bone; bottom += y_step) {
+                    const Ellipse e{rim_contrast(cx, bottom - eb, ea, eb, 2), cx, bottom - eb, ea, eb};
+                    if (e.rim <= -1e9 || (finalists.size() == kFinalists && e.rim <= finalists.back().rim))
+                        continue;
+                    const auto at = std::upper_bound(finalists.begin(), finalists.end(), e.rim,
+                                                     [](double r, const Ellipse& f) { return r > f.rim; });
+                    finalists.insert(at, e);
+                    if (finalists.size() > kFinalists)
+                        finalists.pop_back();
+                }
+            }
+    Ellipse best{-1e9, centre.x, centre.y, ax, by};
+    for (Ellipse e : finalists) {
+        e.rim = rim_contrast(e.cx, e.cy, e.ea, e.eb, 1);
+        if (e.rim > best.rim)
+            best = e;
+    }
+    return best;
+}
+
+/// The boxes an ellipse is fitted from: the best of each size, best first, leaving out one that
+/// is centred within the half-width of a box already taken and less than 1.5 times larger or
+/// smaller than it (the same cross-section again).
+std::vector<Box> distinct_boxes(std::vector<Box> best_per_size, std::size_t count, double px_x) {
+    std::sort(best_per_size.begin(), best_per_size.end(), [](const Box& p, const Box& q) { return p.v > q.v; });
+    std::vector<Box> taken;
+    for (const Box& b : best_per_size) {
+        if (taken.size() == count)
+            break;
+        const bool repeat = std::any_of(taken.begin(), taken.end(), [&](const Box& t) {
+            return std::abs(b.x - t.x) / px_x < t.a_mm && std::max(b.a_mm / t.a_mm, t.a_mm / b.a_mm) < 1.5;
+        });
+        if (!repeat)
+            taken.push_back(b);
+    }
+    return taken;
+}
+
 } // namespace
 
 TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
@@ -85,12 +199,6 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     const int gap_step = std::max(1, mm_to_px(0.3, w.px_y));
     const int above_bone_px = mm_to_px(1.4, w.px_y);
     const int into_bone_px = mm_to_px(1.0, w.px_y);
-    struct Box {
-        double v = 0.0;
-        double a_mm = 0.0, b_mm = 0.0;
-        int x = -1, bottom = 0;
-        double lateral = 0.0, split = 0.0;
-    };
     auto evaluate = [&](double a_mm, double b_mm, int x, int bottom) -> std::optional<Box> {
         if (seed && std::abs(x - seed->x) / w.px_x > a_mm)
             return std::nullopt;
@@ -122,7 +230,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     };
     // Every size on a grid twice as coarse first; the best two places per size are then searched
     // on the fine grid around them.
-    Box best;
+    std::vector<Box> best_per_size;
     for (double a_mm : half_width_mm)
         for (double b_mm : half_height_mm) {
             if (b_mm > a_mm)
@@ -144,6 +252,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                     }
                 }
             }
+            Box size_best;
             for (const Box& coarse : {first, second}) {
                 if (coarse.x < 0)
                     continue;
@@ -155,100 +264,38 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
                         if (std::abs(bottom - coarse.bottom) > 2 * gap_step)
                             continue;
                         const auto box = evaluate(a_mm, b_mm, x, bottom);
-                        if (box && box->v > best.v)
-                            best = *box;
+                        if (box && box->v > size_best.v)
+                            size_best = *box;
                     }
                 }
             }
+            if (size_best.x >= 0)
+                best_per_size.push_back(size_best);
         }
-    if (best.x < 0)
+    if (best_per_size.empty())
         return cand;
-    cand.contrast = best.v;
-    cand.lateral_contrast = best.lateral;
-    cv::Point best_at(best.x, best.bottom - mm_to_px(best.b_mm, w.px_y));
-
-    // The box with the best contrast lies inside the cross-section (a box fills an ellipse's middle
-    // only): the ellipse itself is the one around it whose rim separates brighter inside from darker
-    // outside best, with its lowest point on the bone.
-    double ax = best.a_mm * w.px_x;
-    double by = best.b_mm * w.px_y;
-    {
-        auto allowed_at = [&](double x, double y) {
-            if (x < -0.5 || y < -0.5)
-                return false;
-            const int ix = static_cast<int>(x + 0.5), iy = static_cast<int>(y + 0.5);
-            return ix < cols && iy < rows && allowed.at<float>(iy, ix) > 0.0f;
-        };
-        // The rim is sampled at the same 48 angles for every ellipse tried (tens of thousands).
-        constexpr int kPoints = 48;
-        std::array<double, kPoints> cosines{}, sines{};
-        for (int k = 0; k < kPoints; ++k) {
-            cosines[static_cast<std::size_t>(k)] = std::cos(2.0 * CV_PI * k / kPoints);
-            sines[static_cast<std::size_t>(k)] = std::sin(2.0 * CV_PI * k / kPoints);
-        }
-        // Every other angle, read at the nearest pixel, ranks the ellipses; the best few are then
-        // compared on all angles, interpolated.
-        auto rim_contrast = [&](double cx, double cy, double ea, double eb, int angle_step) {
-            const bool rank = angle_step > 1;
-            double sum = 0.0;
-            int n = 0;
-            for (int k = 0; k < kPoints; k += angle_step) {
-                const double c = cosines[static_cast<std::size_t>(k)], sn = sines[static_cast<std::size_t>(k)];
-                const double xi = cx + 0.85 * ea * c, yi = cy + 0.85 * eb * sn;
-                const double xo = cx + 1.2 * ea * c, yo = cy + 1.2 * eb * sn;
-                if (!allowed_at(xi, yi) || !allowed_at(xo, yo))
-                    continue; // the bone or the edge of the view: no evidence either way
-                if (rank)
-                    sum += clipped.at<float>(static_cast<int>(yi + 0.5), static_cast<int>(xi + 0.5)) -
-                           clipped.at<float>(static_cast<int>(yo + 0.5), static_cast<int>(xo + 0.5));
-                else
-                    sum += bilinear(clipped, xi, yi) - bilinear(clipped, xo, yo);
-                ++n;
-            }
-            return n >= kPoints / angle_step / 2 ? sum / n / level : -1e9;
-        };
-        struct Ellipse {
-            double rim, cx, cy, ea, eb;
-        };
-        constexpr std::size_t kFinalists = 16;
-        std::vector<Ellipse> finalists; // best first, by the coarse rim contrast
-        const double into_bone = mm_to_px(1.0, w.px_y);
-        const double above_bone = mm_to_px(1.5, w.px_y);
-        const double y_step = std::max(1.0, 0.3 * w.px_y);
-        // The best box can be a thin bright strip (the deep rim of a hypoechoic tendon on the
-        // bone): the ellipse may be as deep as half its half-width whatever the box's height.
-        for (double ea = 0.9 * ax; ea <= 2.3 * ax; ea *= 1.12)
-            for (double eb = 0.9 * by; eb <= std::max(2.6 * by, 0.5 * ea * w.px_y / w.px_x) && eb <= 1.2 * ea; eb *= 1.12)
-                for (double shift = -0.6; shift <= 0.61; shift += 0.15) {
-                    const double cx = best_at.x + shift * ea;
-                    const int bx = static_cast<int>(std::lround(cx));
-                    if (bx < 0 || bx >= cols)
-                        continue;
-                    const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(bx)];
-                    if (bone_row < 0)
-                        continue;
-                    for (double bottom = bone_row - above_bone; bottom <= bone_row + into_bone; bottom += y_step) {
-                        const Ellipse e{rim_contrast(cx, bottom - eb, ea, eb, 2), cx, bottom - eb, ea, eb};
-                        if (e.rim <= -1e9 || (finalists.size() == kFinalists && e.rim <= finalists.back().rim))
-                            continue;
-                        const auto at = std::upper_bound(finalists.begin(), finalists.end(), e.rim,
-                                                         [](double r, const Ellipse& f) { return r > f.rim; });
-                        finalists.insert(at, e);
-                        if (finalists.size() > kFinalists)
-                            finalists.pop_back();
-                    }
-                }
-        double best_rim = -1e9;
-        for (const Ellipse& e : finalists) {
-            const double v = rim_contrast(e.cx, e.cy, e.ea, e.eb, 1);
-            if (v > best_rim) {
-                best_rim = v;
-                best_at = cv::Point(static_cast<int>(std::lround(e.cx)), static_cast<int>(std::lround(e.cy)));
-                ax = e.ea;
-                by = e.eb;
-            }
+    // Whether there is a cross-section is the best box's call; its outline may be better found from
+    // another: the best box of a large, faint or inhomogeneous tendon can be a small bright part
+    // of it, from which the ellipse cannot grow to the whole. An ellipse is fitted from each of
+    // the three best distinct boxes; the rim contrast of each plus its box's contrast picks one.
+    // The rim alone would also pick a nerve beside the tendon, as round but less bright than the
+    // tissue around it (docs/accuracy.md).
+    const std::vector<Box> starts = distinct_boxes(best_per_size, 3, w.px_x);
+    cand.contrast = starts.front().v;
+    cand.lateral_contrast = starts.front().lateral;
+    Box best = starts.front();
+    Ellipse ellipse = fit_ellipse(w, clipped, allowed, level, best);
+    for (std::size_t i = 1; i < starts.size(); ++i) {
+        const Ellipse other = fit_ellipse(w, clipped, allowed, level, starts[i]);
+        if (other.rim + starts[i].v > ellipse.rim + best.v) {
+            ellipse = other;
+            best = starts[i];
         }
     }
+    const cv::Point best_at(static_cast<int>(std::lround(ellipse.cx)), static_cast<int>(std::lround(ellipse.cy)));
+    const double ax = ellipse.ea;
+    const double by = ellipse.eb;
+
     // Closed outline: per ray the radius (relative to that ellipse) with the strongest
     // bright-inside/dark-outside step; rays change smoothly; three turns closed the loop.
     constexpr int kRays = 72;
