@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -86,9 +87,12 @@ std::vector<int> border_path(const cv::Mat& score, float bend);
 LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
                                 const cv::Mat& coherence, double level);
 
-/// The best cross-section resting on the bone and darker at both sides, outlined; `seed` (work
-/// coordinates) restricts the search to boxes around it.
+/// The best cross-section resting on the bone and darker at both sides, outlined when
+/// `worth_outlining(contrast, lateral_contrast)` of its best box says so (otherwise `found` is false
+/// and only the two contrasts are set); `seed` (work coordinates) restricts the search to boxes
+/// around it.
 TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
-                               const cv::Mat& coherence, double level, const std::optional<cv::Point2d>& seed);
+                               const cv::Mat& coherence, double level, const std::optional<cv::Point2d>& seed,
+                               const std::function<bool(double contrast, double lateral_contrast)>& worth_outlining);
 
 } // namespace tendo::detail

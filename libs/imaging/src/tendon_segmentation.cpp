@@ -340,7 +340,6 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     if (hints.seed)
         seed = cv::Point2d((hints.seed->x + 0.5) * w.f - 0.5, (hints.seed->y + 0.5) * w.f - 0.5);
     const detail::LongCandidate lc = detail::find_longitudinal(w, smooth_band, alignment, coherence, level);
-    const detail::TransCandidate tc = detail::find_transverse(w, smooth_iso, alignment, coherence, level, seed);
 
     // View: a long band of horizontally aligned fibres is longitudinal; a compact bright
     // cross-section without that alignment is transverse.
@@ -367,6 +366,15 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                                          clamp01((lc.coverage - 0.5) / 0.35) * clamp01((lc.coherence - 0.5) / 0.2)
                                    : 0.0;
     constexpr double kMinLateral = 0.1;
+    auto trans_contrast_score = [](double contrast) { return clamp01((contrast - 0.04) / 0.15); };
+    // A cross-section is outlined only where it could be the view's choice: its box's contrast
+    // bounds its score, which a clear band beats whatever the outline (the outline's search is
+    // most of the transverse finder's time).
+    const detail::TransCandidate tc = detail::find_transverse(
+        w, smooth_iso, alignment, coherence, level, seed, [&](double contrast, double lateral) {
+            return contrast >= kMinContrast && lateral >= kMinLateral &&
+                   !(long_score > 0.0 && long_score >= 0.8 * trans_contrast_score(contrast));
+        });
     // The common hamstring tendon's cross-section is at least about 2.5 mm deep and 5 mm wide
     // (as the band must be 2.5 mm thick); smaller ovals on a bright line are other structures.
     // Even a thickened tendon is at most about 12 mm deep (the band detector's thickest bar): a
@@ -380,7 +388,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // lie outside the imaged area.
     const bool trans_in_view = tc.found && outline_share_outside(tc.contour, w.imaged) <= 0.05;
     const double trans_score = trans_in_view && trans_shape && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
-                                   ? clamp01((tc.contrast - 0.04) / 0.15) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
+                                   ? trans_contrast_score(tc.contrast) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
                                    : 0.0;
     seg.features = {{"long_found", lc.found},          {"long_length_mm", lc.length_mm},
                     {"long_thickness_mm", lc.thickness_mm}, {"long_contrast", lc.contrast},

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <optional>
 #include <vector>
@@ -76,7 +77,8 @@ struct Ellipse {
 /// only): the ellipse itself is the one around it whose rim separates brighter inside from darker
 /// outside best, with its lowest point on the bone. `clipped` is the grey image, `allowed` (CV_32FC1,
 /// 0 or 1) the searchable pixels.
-Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& allowed, double level, const Box& box) {
+Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& allowed, const cv::Mat& clipped_allowed,
+                    double level, const Box& box) {
     const int rows = clipped.rows;
     const int cols = clipped.cols;
     const cv::Point2d centre(box.x, box.bottom - mm_to_px(box.b_mm, w.px_y));
@@ -97,24 +99,43 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& allowe
     }
     // Every other angle, read at the nearest pixel, ranks the ellipses; the best few are then
     // compared on all angles, interpolated.
-    auto rim_contrast = [&](double cx, double cy, double ea, double eb, int angle_step) {
-        const bool rank = angle_step > 1;
+    auto rim_contrast = [&](double cx, double cy, double ea, double eb) {
         double sum = 0.0;
         int n = 0;
-        for (int k = 0; k < kPoints; k += angle_step) {
+        for (int k = 0; k < kPoints; ++k) {
             const double c = cosines[static_cast<std::size_t>(k)], sn = sines[static_cast<std::size_t>(k)];
             const double xi = cx + 0.85 * ea * c, yi = cy + 0.85 * eb * sn;
             const double xo = cx + 1.2 * ea * c, yo = cy + 1.2 * eb * sn;
             if (!allowed_at(xi, yi) || !allowed_at(xo, yo))
                 continue; // the bone or the edge of the view: no evidence either way
-            if (rank)
-                sum += clipped.at<float>(static_cast<int>(yi + 0.5), static_cast<int>(xi + 0.5)) -
-                       clipped.at<float>(static_cast<int>(yo + 0.5), static_cast<int>(xo + 0.5));
-            else
-                sum += bilinear(clipped, xi, yi) - bilinear(clipped, xo, yo);
+            sum += bilinear(clipped, xi, yi) - bilinear(clipped, xo, yo);
             ++n;
         }
-        return n >= kPoints / angle_step / 2 ? sum / n / level : -1e9;
+        return n >= kPoints / 2 ? sum / n / level : -1e9;
+    };
+    // The ranking reads tens of thousands of ellipses: each size's rim offsets are computed once,
+    // and a pixel outside the searchable area reads as NaN in `clipped_allowed`.
+    constexpr int kRankPoints = kPoints / 2;
+    std::array<double, kRankPoints> inner_dx{}, inner_dy{}, outer_dx{}, outer_dy{};
+    auto rank_contrast = [&](double cx, double cy) {
+        double sum = 0.0;
+        int n = 0;
+        for (std::size_t k = 0; k < kRankPoints; ++k) {
+            const double xi = cx + inner_dx[k], yi = cy + inner_dy[k];
+            const double xo = cx + outer_dx[k], yo = cy + outer_dy[k];
+            if (xi < -0.5 || yi < -0.5 || xo < -0.5 || yo < -0.5)
+                continue;
+            const int ixi = static_cast<int>(xi + 0.5), iyi = static_cast<int>(yi + 0.5);
+            const int ixo = static_cast<int>(xo + 0.5), iyo = static_cast<int>(yo + 0.5);
+            if (ixi >= cols || iyi >= rows || ixo >= cols || iyo >= rows)
+                continue;
+            const float inside = clipped_allowed.at<float>(iyi, ixi), outside = clipped_allowed.at<float>(iyo, ixo);
+            if (std::isnan(inside) || std::isnan(outside))
+                continue;
+            sum += inside - outside;
+            ++n;
+        }
+        return n >= kRankPoints / 2 ? sum / n / level : -1e9;
     };
     constexpr std::size_t kFinalists = 16;
     std::vector<Ellipse> finalists; // best first, by the coarse rim contrast
@@ -124,7 +145,13 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& allowe
     // The best box can be a thin bright strip (the deep rim of a hypoechoic tendon on the
     // bone): the ellipse may be as deep as half its half-width whatever the box's height.
     for (double ea = 0.9 * ax; ea <= 2.3 * ax; ea *= 1.12)
-        for (double eb = 0.9 * by; eb <= std::max(2.6 * by, 0.5 * ea * w.px_y / w.px_x) && eb <= 1.2 * ea; eb *= 1.12)
+        for (double eb = 0.9 * by; eb <= std::max(2.6 * by, 0.5 * ea * w.px_y / w.px_x) && eb <= 1.2 * ea; eb *= 1.12) {
+            for (std::size_t k = 0; k < kRankPoints; ++k) {
+                inner_dx[k] = 0.85 * ea * cosines[2 * k];
+                inner_dy[k] = 0.85 * eb * sines[2 * k];
+                outer_dx[k] = 1.2 * ea * cosines[2 * k];
+                outer_dy[k] = 1.2 * eb * sines[2 * k];
+            }
             for (double shift = -0.6; shift <= 0.61; shift += 0.15) {
                 const double cx = centre.x + shift * ea;
                 const int bx = static_cast<int>(std::lround(cx));
@@ -134,7 +161,7 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& allowe
                 if (bone_row < 0)
                     continue;
                 for (double bottom = bone_row - above_bone; bottom <= bone_row + into_bone; bottom += y_step) {
-                    const Ellipse e{rim_contrast(cx, bottom - eb, ea, eb, 2), cx, bottom - eb, ea, eb};
+                    const Ellipse e{rank_contrast(cx, bottom - eb), cx, bottom - eb, ea, eb};
                     if (e.rim <= -1e9 || (finalists.size() == kFinalists && e.rim <= finalists.back().rim))
                         continue;
                     const auto at = std::upper_bound(finalists.begin(), finalists.end(), e.rim,
@@ -144,9 +171,10 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& allowe
                         finalists.pop_back();
                 }
             }
+        }
     Ellipse best{-1e9, centre.x, centre.y, ax, by};
     for (Ellipse e : finalists) {
-        e.rim = rim_contrast(e.cx, e.cy, e.ea, e.eb, 1);
+        e.rim = rim_contrast(e.cx, e.cy, e.ea, e.eb);
         if (e.rim > best.rim)
             best = e;
     }
@@ -174,7 +202,8 @@ std::vector<Box> distinct_boxes(std::vector<Box> best_per_size, std::size_t coun
 } // namespace
 
 TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
-                               const cv::Mat& coherence, double level, const std::optional<cv::Point2d>& seed) {
+                               const cv::Mat& coherence, double level, const std::optional<cv::Point2d>& seed,
+                               const std::function<bool(double contrast, double lateral_contrast)>& worth_outlining) {
     TransCandidate cand;
     const int rows = smooth.rows;
     const int cols = smooth.cols;
@@ -283,10 +312,14 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     const std::vector<Box> starts = distinct_boxes(best_per_size, 3, w.px_x);
     cand.contrast = starts.front().v;
     cand.lateral_contrast = starts.front().lateral;
+    if (!worth_outlining(cand.contrast, cand.lateral_contrast))
+        return cand;
     Box best = starts.front();
-    Ellipse ellipse = fit_ellipse(w, clipped, allowed, level, best);
+    cv::Mat clipped_allowed = clipped.clone();
+    clipped_allowed.setTo(std::numeric_limits<float>::quiet_NaN(), allowed <= 0.0f);
+    Ellipse ellipse = fit_ellipse(w, clipped, allowed, clipped_allowed, level, best);
     for (std::size_t i = 1; i < starts.size(); ++i) {
-        const Ellipse other = fit_ellipse(w, clipped, allowed, level, starts[i]);
+        const Ellipse other = fit_ellipse(w, clipped, allowed, clipped_allowed, level, starts[i]);
         if (other.rim + starts[i].v > ellipse.rim + best.v) {
             ellipse = other;
             best = starts[i];
