@@ -332,9 +332,9 @@ TEST(TendonSegmentation, InsertionTipRunsOnToTheCortexCrest) {
     // The tip ends where the superficial border meets the bone's interface, the crest of the
     // cortex's line. Meeting the line's rising flank instead, it stopped 10, 6, 16, 12, 9 and 9 px
     // short on these seeds (pixels of 0.1 mm), and 0.96 mm short in the median over the 209
-    // longitudinal tuning cases; on the crest 10, 1, 16, 12, 1 and -2 px, and 0.70 mm. Where the
-    // bone rises steeply (seeds 61, 63, 64) the bone finder's row lies above the line's outer
-    // flank, where the phantom puts the tendon's deep border: the tip stays short there.
+    // longitudinal tuning cases; on the crest within 0.5 mm of the rise 10, 1, 16, 12, 1 and -2 px
+    // (on this steep bone a column crosses the line obliquely, its crest lies deeper), within
+    // 1 mm 0, 1, 0, 0, 1 and -2 px, and 0.49 mm over the tuning cases.
     int near_truth = 0;
     double short_sum_mm = 0.0;
     for (std::uint64_t seed = 61; seed <= 66; ++seed) {
@@ -345,8 +345,8 @@ TEST(TendonSegmentation, InsertionTipRunsOnToTheCortexCrest) {
         near_truth += std::abs(short_px) <= 3 ? 1 : 0;
         short_sum_mm += short_px * 0.1;
     }
-    EXPECT_GE(near_truth, 3);
-    EXPECT_LE(short_sum_mm / 6, 0.7);
+    EXPECT_GE(near_truth, 5);
+    EXPECT_LE(short_sum_mm / 6, 0.3);
 }
 
 TEST(TendonSegmentation, ThickTendonWithHypoechoicDeepPartIsMeasuredWhole) {

@@ -174,10 +174,11 @@ int cortex_crest_row(const cv::Mat& grey, int x, int rise_row, int reach) {
 /// The tendon ends where its superficial border meets the bone; the band's bars (at least 2 mm
 /// thick) stop short of that thin tip. From work column `end_x` outwards (`direction` ±1) the tip's
 /// columns follow the border's `course` down to the bone's interface, the cortex line's crest
-/// (`cortex_crest_row` within `crest_reach_px` frame rows of the line's rise in `filled`): a
+/// (`cortex_crest_row` within `crest_reach_px` frame rows below the line's rise in `filled`): a
 /// course meeting the line's rising flank instead stops about a millimetre short where the bone
-/// rises at 30 degrees. A course that does not meet the bone within 8 mm (a 2 mm thick end
-/// over bone rising at 15 degrees) is not running into an insertion: no tip then.
+/// rises at 30 degrees. Where it rises steeply a column crosses the line obliquely and the crest
+/// lies up to a millimetre below the rise. A course that does not meet the bone within 8 mm (a
+/// 2 mm thick end over bone rising at 15 degrees) is not running into an insertion: no tip then.
 InsertionTip tip_to_bone(const Work& w, const cv::Mat& filled, int crest_reach_px, const BorderLine& course, int end_x,
                          int direction, double f) {
     constexpr double kTipMaxMm = 8.0;
@@ -414,6 +415,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // The bone's interface lies at the crest of the cortex's line, up to half a millimetre below the
     // line's rise where the bone finder puts the surface (`cortex_crest_row`).
     const int crest_reach_px = std::max(1, static_cast<int>(std::lround(0.5 / dy)));
+    const int tip_crest_reach_px = 2 * crest_reach_px; // a steep bone's line, crossed obliquely (`tip_to_bone`)
     cv::Range tip_columns(0, 0); // frame columns of a longitudinal tendon's insertion tip
     if (view == View::longitudinal) {
         std::vector<cv::Point2d> outline;
@@ -502,7 +504,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         std::vector<double> work_x(static_cast<std::size_t>(n));
         std::iota(work_x.begin(), work_x.end(), static_cast<double>(lc.x0));
         if (course) {
-            const InsertionTip tip = tip_to_bone(w, filled, crest_reach_px, *course, use_left ? lc.x0 : lc.x1, use_left ? -1 : 1, f);
+            const InsertionTip tip =
+                tip_to_bone(w, filled, tip_crest_reach_px, *course, use_left ? lc.x0 : lc.x1, use_left ? -1 : 1, f);
             if (!tip.x.empty()) {
                 auto join = [&](std::vector<double>& along, std::vector<double> tip) {
                     if (use_left) {
@@ -576,8 +579,10 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 if (b < 0)
                     continue;
                 const int fb = std::max(0, static_cast<int>(std::ceil(to_frame(b - 0.5, f))));
-                const bool on_crest = view == View::transverse || (x >= tip_columns.start && x < tip_columns.end);
-                const int cut = on_crest ? cortex_crest_row(filled, x, fb, crest_reach_px) : fb;
+                const bool in_tip = x >= tip_columns.start && x < tip_columns.end;
+                const int cut = view == View::transverse ? cortex_crest_row(filled, x, fb, crest_reach_px)
+                                : in_tip                 ? cortex_crest_row(filled, x, fb, tip_crest_reach_px)
+                                                         : fb;
                 for (int y = cut; y < grey.rows; ++y)
                     seg.mask.at<unsigned char>(y, x) = 0;
                 if (view == View::transverse)
