@@ -73,12 +73,11 @@ struct Ellipse {
     double rim, cx, cy, ea, eb;
 };
 
-/// The box with the best contrast lies inside the cross-section (a box fills an ellipse's middle
-/// only): the ellipse itself is the one around it whose rim separates brighter inside from darker
-/// outside best, with its lowest point on the bone. `clipped` is the grey image, `allowed` (CV_32FC1,
-/// 0 or 1) the searchable pixels.
-Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& allowed, const cv::Mat& clipped_allowed,
-                    double level, const Box& box) {
+/// A bright box lies inside the cross-section (a box fills an ellipse's middle only): the ellipse
+/// itself is the one around it whose rim separates brighter inside from darker outside best, with
+/// its lowest point on the bone. `clipped` is the grey image, `clipped_allowed` the same with NaN
+/// outside the searchable pixels.
+Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& clipped_allowed, double level, const Box& box) {
     const int rows = clipped.rows;
     const int cols = clipped.cols;
     const cv::Point2d centre(box.x, box.bottom - mm_to_px(box.b_mm, w.px_y));
@@ -88,7 +87,7 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& allowe
         if (x < -0.5 || y < -0.5)
             return false;
         const int ix = static_cast<int>(x + 0.5), iy = static_cast<int>(y + 0.5);
-        return ix < cols && iy < rows && allowed.at<float>(iy, ix) > 0.0f;
+        return ix < cols && iy < rows && !std::isnan(clipped_allowed.at<float>(iy, ix));
     };
     // The rim is sampled at the same 48 angles for every ellipse tried (tens of thousands).
     constexpr int kPoints = 48;
@@ -114,7 +113,7 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& allowe
         return n >= kPoints / 2 ? sum / n / level : -1e9;
     };
     // The ranking reads tens of thousands of ellipses: each size's rim offsets are computed once,
-    // and a pixel outside the searchable area reads as NaN in `clipped_allowed`.
+    // and each rim point is read once (NaN outside the searchable area).
     constexpr int kRankPoints = kPoints / 2;
     std::array<double, kRankPoints> inner_dx{}, inner_dy{}, outer_dx{}, outer_dy{};
     auto rank_contrast = [&](double cx, double cy) {
@@ -317,9 +316,9 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     Box best = starts.front();
     cv::Mat clipped_allowed = clipped.clone();
     clipped_allowed.setTo(std::numeric_limits<float>::quiet_NaN(), allowed <= 0.0f);
-    Ellipse ellipse = fit_ellipse(w, clipped, allowed, clipped_allowed, level, best);
+    Ellipse ellipse = fit_ellipse(w, clipped, clipped_allowed, level, best);
     for (std::size_t i = 1; i < starts.size(); ++i) {
-        const Ellipse other = fit_ellipse(w, clipped, allowed, clipped_allowed, level, starts[i]);
+        const Ellipse other = fit_ellipse(w, clipped, clipped_allowed, level, starts[i]);
         if (other.rim + starts[i].v > ellipse.rim + best.v) {
             ellipse = other;
             best = starts[i];
