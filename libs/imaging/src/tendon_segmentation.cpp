@@ -366,7 +366,11 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     double long_score = long_shape ? clamp01((lc.contrast - 0.03) / 0.12) * clamp01(0.4 + lc.alignment) *
                                          clamp01((lc.coverage - 0.5) / 0.35) * clamp01((lc.coherence - 0.5) / 0.2)
                                    : 0.0;
-    constexpr double kMinLateral = 0.1;
+    // Brighter than the tissue at its sides. The widest box (22 mm) is narrower than the widest
+    // cross-sections (up to about 37 mm): the tissue beside it is then partly tendon, and a wide,
+    // hypoechoic tendon at low gain reads 0.08-0.09 (negatives are held off by shape, view and
+    // band terms, not by this floor: their best boxes read up to 0.26).
+    constexpr double kMinLateral = 0.07;
     auto trans_contrast_score = [](double contrast) { return clamp01((contrast - 0.04) / 0.15); };
     // A cross-section is outlined only where it could be the view's choice: its box's contrast
     // bounds its score, which a clear band beats whatever the outline (the outline's search is
