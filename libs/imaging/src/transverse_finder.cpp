@@ -180,6 +180,26 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& clippe
     return best;
 }
 
+/// The share (0-1) of an ellipse's middle columns (within 0.7 half-widths of its centre) where its
+/// lower edge reaches the bone surface (within 0.5 mm above it, or below it).
+double bone_contact(const Work& w, const Ellipse& e) {
+    const double near_px = 0.5 * w.px_y;
+    const int cols = static_cast<int>(w.bone.row_per_col.size());
+    int touching = 0, counted = 0;
+    const int first = std::max(0, static_cast<int>(std::ceil(e.cx - 0.7 * e.ea)));
+    const int last = std::min(cols - 1, static_cast<int>(std::floor(e.cx + 0.7 * e.ea)));
+    for (int x = first; x <= last; ++x) {
+        const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(x)];
+        if (bone_row < 0)
+            continue;
+        const double u = (x - e.cx) / e.ea;
+        const double lower_edge = e.cy + e.eb * std::sqrt(std::max(0.0, 1.0 - u * u));
+        ++counted;
+        touching += lower_edge >= bone_row - near_px;
+    }
+    return counted > 0 ? static_cast<double>(touching) / counted : 0.0;
+}
+
 /// The boxes an ellipse is fitted from: the best of each size, best first, leaving out one that
 /// is centred within the half-width of a box already taken and less than 1.5 times larger or
 /// smaller than it (the same cross-section again).
@@ -305,9 +325,9 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     // Whether there is a cross-section is the best box's call; its outline may be better found from
     // another: the best box of a large, faint or inhomogeneous tendon can be a small bright part
     // of it, from which the ellipse cannot grow to the whole. An ellipse is fitted from each of
-    // the three best distinct boxes; the rim contrast of each plus its box's contrast picks one.
-    // The rim alone would also pick a nerve beside the tendon, as round but less bright than the
-    // tissue around it (docs/accuracy.md).
+    // the three best distinct boxes; the rim contrast of each, its box's contrast and how far it
+    // rests on the bone pick one. The rim alone would also pick a nerve beside the tendon, as round
+    // but less bright than the tissue around it (docs/accuracy.md).
     const std::vector<Box> starts = distinct_boxes(best_per_size, 3, w.px_x);
     cand.contrast = starts.front().v;
     cand.lateral_contrast = starts.front().lateral;
@@ -316,12 +336,22 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     Box best = starts.front();
     cv::Mat clipped_allowed = clipped.clone();
     clipped_allowed.setTo(std::numeric_limits<float>::quiet_NaN(), allowed <= 0.0f);
+    // The tendon inserts on the tuberosity and rests on it across its width; a round structure
+    // beside it (the nerve, brighter than a hypoechoic tendon) touches the bone at one point if
+    // at all. Resting on the bone across the ellipse's middle counts 0.15, about half a typical
+    // rim contrast; a share of it in proportion. (Contact in mm instead favoured ellipses larger
+    // than the tendon: docs/accuracy.md.)
+    constexpr double kContactWeight = 0.15;
+    auto choice = [&](const Ellipse& e, const Box& b) { return e.rim + b.v + kContactWeight * bone_contact(w, e); };
     Ellipse ellipse = fit_ellipse(w, clipped, clipped_allowed, level, best);
+    double chosen = choice(ellipse, best);
     for (std::size_t i = 1; i < starts.size(); ++i) {
         const Ellipse other = fit_ellipse(w, clipped, clipped_allowed, level, starts[i]);
-        if (other.rim + starts[i].v > ellipse.rim + best.v) {
+        const double score = choice(other, starts[i]);
+        if (score > chosen) {
             ellipse = other;
             best = starts[i];
+            chosen = score;
         }
     }
     const cv::Point best_at(static_cast<int>(std::lround(ellipse.cx)), static_cast<int>(std::lround(ellipse.cy)));
