@@ -5,7 +5,8 @@
 #   peak RSS of `tendo score --jobs 2` on a cine-heavy set (/usr/bin/time -v),
 #   and a Python baseline (pydicom decode + OpenCV Otsu threshold, bench/python_baseline.py).
 # Wall times depend on what else runs on the machine: the CPU seconds (user + sys) are given too.
-# Usage: bench/score_throughput.sh TENDO [WORK_DIR]   (needs python3-pydicom, python3-opencv for the baseline)
+# Usage: bench/score_throughput.sh TENDO [WORK_DIR]   (the baseline needs python3-pydicom and python3-opencv, and
+#   python3-pil and python3-gdcm for pydicom to decode JPEG, JPEG lossless and JPEG-LS; scripts/setup.sh installs them)
 set -euo pipefail
 tendo=$(readlink -f "$1")
 work=${2:-$(mktemp -d /tmp/tendo_score_bench.XXXXXX)}

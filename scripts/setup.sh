@@ -9,7 +9,7 @@ packages=(
   libstb-dev libpng-dev libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri xvfb xauth
   libgtest-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   dicom3tools python3 python3-numpy sqlite3 chromium
-  python3-pydicom python3-opencv
+  python3-pydicom python3-opencv python3-pil python3-gdcm
 )
 
 missing=()
