@@ -230,6 +230,20 @@ TEST(TendonSegmentation, HypoechoicFocusInTheDeepHalfStaysInside) {
     }
 }
 
+/// Case `index` of `tendo evaluate --seed set_seed --n 40`, analysed as the pipeline does (tissue
+/// area, Doppler separation, segmentation of the analysed frame): the view read and the Dice of
+/// the mask against the true one.
+std::pair<View, double> view_and_dice_of_set_case(std::uint64_t set_seed, int index) {
+    const phantom::CaseSpec spec = phantom::case_set(set_seed, 40)[static_cast<std::size_t>(index)];
+    const phantom::PhantomCase c = phantom::generate_case(spec, phantom::case_seed(set_seed, index));
+    const cv::Mat& frame = c.frames[static_cast<std::size_t>(c.analysed_frame)];
+    const TissueArea tissue = find_tissue_area(frame, c.regions);
+    const DopplerSeparation doppler = separate_doppler(frame, tissue, c.regions);
+    const TendonSegmentation seg = segment_tendon(to_grey(frame), tissue, doppler.colour_mask, c.spec.spacing_mm);
+    const double overlap = cv::countNonZero(seg.mask & c.tendon_mask);
+    return {seg.view, 2.0 * overlap / (cv::countNonZero(seg.mask) + cv::countNonZero(c.tendon_mask))};
+}
+
 /// Synthetic transverse scan at 0.1 mm/px: muscle over a flat bone surface at row 330 (shadow
 /// below) with a brighter oval of the given half-depth resting on it.
 cv::Mat cross_section_scene(int half_width_px, int half_depth_px) {
@@ -530,15 +544,8 @@ TEST(TendonSegmentation, CrossSectionIsOutlinedWholeWhenItsBrightestPartIsSmall)
     // cross-section: fitted from that box alone the outline had Dice 0.60, 0.56, 0.67, 0.79 and
     // 0.77; fitted from the best three distinct boxes 0.93, 0.97, 0.95, 0.94 and 0.96.
     for (const auto& [set_seed, index] : std::vector<std::pair<std::uint64_t, int>>{{16, 17}, {18, 29}, {202, 21}, {14, 25}, {15, 33}}) {
-        const phantom::CaseSpec spec = phantom::case_set(set_seed, 40)[static_cast<std::size_t>(index)];
-        const phantom::PhantomCase c = phantom::generate_case(spec, phantom::case_seed(set_seed, index));
-        const cv::Mat& frame = c.frames[static_cast<std::size_t>(c.analysed_frame)];
-        const TissueArea tissue = find_tissue_area(frame, c.regions);
-        const DopplerSeparation doppler = separate_doppler(frame, tissue, c.regions);
-        const TendonSegmentation seg = segment_tendon(to_grey(frame), tissue, doppler.colour_mask, c.spec.spacing_mm);
-        ASSERT_EQ(seg.view, View::transverse) << set_seed << " #" << index;
-        const double overlap = cv::countNonZero(seg.mask & c.tendon_mask);
-        const double dice = 2.0 * overlap / (cv::countNonZero(seg.mask) + cv::countNonZero(c.tendon_mask));
+        const auto [view, dice] = view_and_dice_of_set_case(set_seed, index);
+        ASSERT_EQ(view, View::transverse) << set_seed << " #" << index;
         EXPECT_GT(dice, 0.85) << set_seed << " #" << index;
     }
 }
@@ -548,15 +555,8 @@ TEST(TendonSegmentation, WideFaintCrossSectionIsFound) {
     // brighter than the tissue at its sides (lateral contrast 0.079 and 0.091): with a floor of
     // 0.1 they read as no tendon or as a band; Dice 0.85 and 0.96 now.
     for (const auto& [set_seed, index] : std::vector<std::pair<std::uint64_t, int>>{{905, 1}, {902, 25}}) {
-        const phantom::CaseSpec spec = phantom::case_set(set_seed, 40)[static_cast<std::size_t>(index)];
-        const phantom::PhantomCase c = phantom::generate_case(spec, phantom::case_seed(set_seed, index));
-        const cv::Mat& frame = c.frames[static_cast<std::size_t>(c.analysed_frame)];
-        const TissueArea tissue = find_tissue_area(frame, c.regions);
-        const DopplerSeparation doppler = separate_doppler(frame, tissue, c.regions);
-        const TendonSegmentation seg = segment_tendon(to_grey(frame), tissue, doppler.colour_mask, c.spec.spacing_mm);
-        ASSERT_EQ(seg.view, View::transverse) << set_seed << " #" << index;
-        const double overlap = cv::countNonZero(seg.mask & c.tendon_mask);
-        const double dice = 2.0 * overlap / (cv::countNonZero(seg.mask) + cv::countNonZero(c.tendon_mask));
+        const auto [view, dice] = view_and_dice_of_set_case(set_seed, index);
+        ASSERT_EQ(view, View::transverse) << set_seed << " #" << index;
         EXPECT_GT(dice, 0.8) << set_seed << " #" << index;
     }
 }
@@ -566,15 +566,8 @@ TEST(TendonSegmentation, HypoechoicTendonRestingOnTheBoneWinsOverTheNerveBesideI
     // the round, brighter sciatic nerve, which won on box and rim contrast (Dice 0); the tendon
     // rests on the bone across its width, the nerve touches it at one point if at all.
     for (const auto& [set_seed, index] : std::vector<std::pair<std::uint64_t, int>>{{101, 37}, {903, 25}, {903, 29}}) {
-        const phantom::CaseSpec spec = phantom::case_set(set_seed, 40)[static_cast<std::size_t>(index)];
-        const phantom::PhantomCase c = phantom::generate_case(spec, phantom::case_seed(set_seed, index));
-        const cv::Mat& frame = c.frames[static_cast<std::size_t>(c.analysed_frame)];
-        const TissueArea tissue = find_tissue_area(frame, c.regions);
-        const DopplerSeparation doppler = separate_doppler(frame, tissue, c.regions);
-        const TendonSegmentation seg = segment_tendon(to_grey(frame), tissue, doppler.colour_mask, c.spec.spacing_mm);
-        ASSERT_EQ(seg.view, View::transverse) << set_seed << " #" << index;
-        const double overlap = cv::countNonZero(seg.mask & c.tendon_mask);
-        const double dice = 2.0 * overlap / (cv::countNonZero(seg.mask) + cv::countNonZero(c.tendon_mask));
+        const auto [view, dice] = view_and_dice_of_set_case(set_seed, index);
+        ASSERT_EQ(view, View::transverse) << set_seed << " #" << index;
         EXPECT_GT(dice, 0.85) << set_seed << " #" << index;
     }
 }
