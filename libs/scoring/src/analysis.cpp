@@ -111,6 +111,15 @@ void measure(ScanAnalysis& a, const cv::Mat& overlay) {
     }
 }
 
+/// The tendon of one frame, in the grey with Doppler colour filled.
+TendonSegmentation segment_frame(const cv::Mat& grey, const TissueArea& tissue, const cv::Mat& colour_mask,
+                                 const std::optional<Spacing>& spacing_mm, const AnalysisOptions& options) {
+    SegmentationHints hints;
+    hints.roi = options.roi;
+    hints.seed = options.seed;
+    return segment_tendon(grey, tissue, colour_mask, spacing_mm, hints);
+}
+
 void finish_status(ScanResult& r) {
     if (r.status == Status::error)
         return;
@@ -134,10 +143,7 @@ ScanAnalysis analyze_frame(const Frame& frame, const std::vector<UltrasoundRegio
     DopplerSeparation d = separate_doppler(frame.pixels, a.tissue, regions);
     a.grey = d.grey;
     a.colour_mask = d.colour_mask;
-    SegmentationHints hints;
-    hints.roi = options.roi;
-    hints.seed = options.seed;
-    a.segmentation = segment_tendon(a.grey, a.tissue, a.colour_mask, spacing_mm, hints);
+    a.segmentation = segment_frame(a.grey, a.tissue, a.colour_mask, spacing_mm, options);
     ScanResult& r = a.result;
     r.status = Status::ok;
     r.frames = 1;
@@ -154,6 +160,22 @@ ScanAnalysis analyze_frame(const Frame& frame, const std::vector<UltrasoundRegio
     measure(a, a.graphics_mask);
     finish_status(r);
     return a;
+}
+
+std::optional<double> cine_frame_thickness_max_mm(const Frame& frame, const TissueArea& tissue,
+                                                  const std::vector<UltrasoundRegion>& regions,
+                                                  const std::optional<Spacing>& spacing_mm, const AnalysisOptions& options) {
+    if (!spacing_mm)
+        return std::nullopt;
+    const DopplerSeparation d = separate_doppler(frame.pixels, tissue, regions);
+    const TendonSegmentation seg = segment_frame(d.grey, tissue, d.colour_mask, spacing_mm, options);
+    if (seg.view == View::none || cv::countNonZero(seg.mask) == 0)
+        return std::nullopt;
+    if (seg.view == View::transverse)
+        return max_ap_extent(seg.mask, *spacing_mm).mm;
+    const std::optional<ProfileMax> best =
+        profile_max(longitudinal_thickness(seg.mask, tissue.mask, *spacing_mm, seg.insertion));
+    return best ? std::optional<double>(best->thickness_mm) : std::nullopt;
 }
 
 ScanAnalysis analyze_scan(const Scan& scan, const AnalysisOptions& options, Reporter& reporter) {
@@ -182,18 +204,18 @@ ScanAnalysis analyze_scan(const Scan& scan, const AnalysisOptions& options, Repo
     }
     ScanAnalysis a = best_frame == 0 ? first : analyze_frame(scan.frame(best_frame), info.regions, spacing, options);
     // Cine median of the thickness: over the first, middle and last frames (more frames of one
-    // sweep add little and cost a whole analysis each). Frames already analysed are not redone.
+    // sweep add little and cost a segmentation each). Frames already analysed are not redone.
     std::vector<double> max_per_frame;
     if (frames > 2 && a.result.view != View::none) {
         for (int i : {0, frames / 2, frames - 1}) {
             if (reporter.cancelled())
                 break;
-            const ScanAnalysis& other = i == 0 ? first
-                                        : i == best_frame
-                                            ? a
-                                            : analyze_frame(scan.frame(i), info.regions, spacing, options);
-            if (other.result.thickness.max_mm)
-                max_per_frame.push_back(*other.result.thickness.max_mm);
+            const std::optional<double> max_mm =
+                i == 0            ? first.result.thickness.max_mm
+                : i == best_frame ? a.result.thickness.max_mm
+                                  : cine_frame_thickness_max_mm(scan.frame(i), first.tissue, info.regions, spacing, options);
+            if (max_mm)
+                max_per_frame.push_back(*max_mm);
         }
     }
     reporter.progress(static_cast<std::size_t>(frames), static_cast<std::size_t>(frames));

@@ -80,6 +80,13 @@ ScanAnalysis analyze_scan(const Scan& scan, const AnalysisOptions& options, Repo
 ScanAnalysis analyze_frame(const Frame& frame, const std::vector<UltrasoundRegion>& regions,
                            const std::optional<Spacing>& spacing_mm, const AnalysisOptions& options);
 
+/// The thickness max of one frame of a loop and nothing else (the cine median's other frames):
+/// the frame is segmented in `tissue`, the image area of the loop's analysed frame. nullopt when
+/// no tendon is found or the scan is uncalibrated.
+std::optional<double> cine_frame_thickness_max_mm(const Frame& frame, const TissueArea& tissue,
+                                                  const std::vector<UltrasoundRegion>& regions,
+                                                  const std::optional<Spacing>& spacing_mm, const AnalysisOptions& options);
+
 /// Opens and analyses `path`. Never throws for bad input: an unreadable file gives
 /// error_result(path, reason).
 ScanResult analyze_file(const std::filesystem::path& path, const AnalysisOptions& options, Reporter& reporter);
