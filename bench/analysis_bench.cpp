@@ -1,4 +1,5 @@
-// Whole analysis of one 800x600 frame against decoding the same frame, on one core.
+// Whole analysis of one 800x600 frame against decoding the same frame, on one core, and each
+// stage of the analysis on its own.
 // The frames come from tendo::phantom (a longitudinal and a transverse colour-Doppler case),
 // written as DICOM with JPEG baseline YBR_422 (what scanners export) and as uncompressed RGB.
 // A cross-section is outlined only when a band does not already win the view, so the two views
@@ -6,8 +7,10 @@
 #include "tendo/imaging/memory_reuse.hpp"
 #include "tendo/imaging/reporter.hpp"
 #include "tendo/imaging/scan.hpp"
+#include "tendo/imaging/segmentation.hpp"
 #include "tendo/phantom/phantom.hpp"
 #include "tendo/scoring/analysis.hpp"
+#include "tendo/scoring/measurements.hpp"
 
 #include <benchmark/benchmark.h>
 #include <opencv2/core/utility.hpp>
@@ -81,6 +84,62 @@ void BM_Analyze(benchmark::State& state, phantom::Encoding encoding, phantom::Ca
     }
 }
 
+/// One stage of the analysis on its own, with its inputs from a whole analysis of the frame: where
+/// the time of BM_Analyze goes (bench/results/score.md breaks a batch down the same way).
+enum class Stage { tissue_from_image, doppler_separation, segmentation, echogenicity, neovascularity, thickness };
+
+void BM_Stage(benchmark::State& state, phantom::CaseView view, Stage stage) {
+    Fixture& f = fixture(phantom::Encoding::jpeg_ybr422, view);
+    const ScanInfo& info = f.scan->info();
+    const std::optional<Spacing>& spacing = info.calibration.spacing_mm;
+    const scoring::ScanAnalysis a = scoring::analyze_frame(f.frame, info.regions, spacing, {});
+    const cv::Mat& mask = a.segmentation.mask;
+    if (stage >= Stage::echogenicity && (a.result.view == View::none || !spacing)) {
+        state.SkipWithError("no tendon found in the benchmark frame");
+        return;
+    }
+    for (auto _ : state) {
+        switch (stage) {
+        case Stage::tissue_from_image: // a scan without calibration regions
+            benchmark::DoNotOptimize(find_tissue_area(f.frame.pixels, {}).bounds);
+            break;
+        case Stage::doppler_separation:
+            benchmark::DoNotOptimize(separate_doppler(f.frame.pixels, a.tissue, info.regions).doppler);
+            break;
+        case Stage::segmentation:
+            benchmark::DoNotOptimize(segment_tendon(a.grey, a.tissue, a.colour_mask, spacing).confidence);
+            break;
+        case Stage::echogenicity:
+            benchmark::DoNotOptimize(
+                scoring::measure_echogenicity(a.grey, mask, a.colour_mask, a.graphics_mask, a.tissue.mask, spacing).mean);
+            break;
+        case Stage::neovascularity:
+            benchmark::DoNotOptimize(scoring::measure_neovascularity(a.colour_mask, mask, true, spacing, nullptr).vessel_count);
+            break;
+        case Stage::thickness:
+            if (view == phantom::CaseView::transverse)
+                benchmark::DoNotOptimize(scoring::max_ap_extent(mask, *spacing).mm);
+            else
+                benchmark::DoNotOptimize(
+                    scoring::longitudinal_thickness(mask, a.tissue.mask, *spacing, a.segmentation.insertion).arc_mm.size());
+            break;
+        }
+    }
+}
+
+#define TENDO_STAGE_BENCHMARKS(view)                                                                                      \
+    BENCHMARK_CAPTURE(BM_Stage, view##_tissue_from_image, phantom::CaseView::view, Stage::tissue_from_image)               \
+        ->Unit(benchmark::kMillisecond);                                                                                  \
+    BENCHMARK_CAPTURE(BM_Stage, view##_doppler_separation, phantom::CaseView::view, Stage::doppler_separation)             \
+        ->Unit(benchmark::kMillisecond);                                                                                  \
+    BENCHMARK_CAPTURE(BM_Stage, view##_segmentation, phantom::CaseView::view, Stage::segmentation)                         \
+        ->Unit(benchmark::kMillisecond);                                                                                  \
+    BENCHMARK_CAPTURE(BM_Stage, view##_echogenicity, phantom::CaseView::view, Stage::echogenicity)                         \
+        ->Unit(benchmark::kMillisecond);                                                                                  \
+    BENCHMARK_CAPTURE(BM_Stage, view##_neovascularity, phantom::CaseView::view, Stage::neovascularity)                     \
+        ->Unit(benchmark::kMillisecond);                                                                                  \
+    BENCHMARK_CAPTURE(BM_Stage, view##_thickness, phantom::CaseView::view, Stage::thickness)->Unit(benchmark::kMillisecond)
+
 BENCHMARK_CAPTURE(BM_Decode, jpeg_ybr422, phantom::Encoding::jpeg_ybr422)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Analyze, jpeg_ybr422, phantom::Encoding::jpeg_ybr422, phantom::CaseView::longitudinal)
     ->Unit(benchmark::kMillisecond);
@@ -88,6 +147,8 @@ BENCHMARK_CAPTURE(BM_Analyze, jpeg_ybr422_transverse, phantom::Encoding::jpeg_yb
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Decode, rgb, phantom::Encoding::rgb)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Analyze, rgb, phantom::Encoding::rgb, phantom::CaseView::longitudinal)->Unit(benchmark::kMillisecond);
+TENDO_STAGE_BENCHMARKS(longitudinal);
+TENDO_STAGE_BENCHMARKS(transverse);
 
 } // namespace
 
