@@ -324,33 +324,36 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
 
     if (spacing_mm) {
         // Reference band: tissue, non-colour pixels 1-6 mm above the superficial border, in the
-        // tendon's columns.
-        double sum = 0.0;
-        long long count = 0;
+        // tendon's columns. Read row by row, the order the pixels lie in memory; grey levels are
+        // summed as integers.
         const int near = static_cast<int>(std::ceil(1.0 / dy));
         const int far = static_cast<int>(std::floor(6.0 / dy));
-        for (int x = box.x; x < box.x + box.width; ++x) {
-            int top = -1;
-            for (int y = box.y; y < box.y + box.height; ++y)
-                if (mask.at<unsigned char>(y, x)) {
-                    top = y;
-                    break;
-                }
-            if (top < 0)
-                continue;
-            for (int y = std::max(0, top - far); y <= top - near; ++y) {
-                if (!tissue_mask.empty() && !tissue_mask.at<unsigned char>(y, x))
+        const std::vector<int> top = mask_rows_per_column(mask(box)).first;
+        int y_first = box.y, y_last = box.y - 1;
+        for (int i = 0; i < box.width; ++i)
+            if (top[static_cast<std::size_t>(i)] >= 0) {
+                y_first = std::min(y_first, std::max(0, box.y + top[static_cast<std::size_t>(i)] - far));
+                y_last = std::max(y_last, box.y + top[static_cast<std::size_t>(i)] - near);
+            }
+        long long sum = 0;
+        long long count = 0;
+        for (int y = y_first; y <= y_last; ++y) {
+            const unsigned char* g = grey.ptr<unsigned char>(y) + box.x;
+            const unsigned char* t = tissue_mask.empty() ? nullptr : tissue_mask.ptr<unsigned char>(y) + box.x;
+            const unsigned char* c = colour_mask.empty() ? nullptr : colour_mask.ptr<unsigned char>(y) + box.x;
+            const unsigned char* o = overlay.empty() ? nullptr : overlay.ptr<unsigned char>(y) + box.x;
+            for (int i = 0; i < box.width; ++i) {
+                const int column_top = top[static_cast<std::size_t>(i)];
+                if (column_top < 0 || y < box.y + column_top - far || y > box.y + column_top - near)
                     continue;
-                if (!colour_mask.empty() && colour_mask.at<unsigned char>(y, x))
+                if ((t && !t[i]) || (c && c[i]) || (o && o[i]))
                     continue;
-                if (!overlay.empty() && overlay.at<unsigned char>(y, x))
-                    continue;
-                sum += grey.at<unsigned char>(y, x);
+                sum += g[i];
                 ++count;
             }
         }
         if (count > 0 && sum > 0)
-            e.normalized = *e.mean / (sum / static_cast<double>(count));
+            e.normalized = *e.mean / (static_cast<double>(sum) / static_cast<double>(count));
     }
     return e;
 }
