@@ -270,9 +270,11 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     // Borders: the strongest dark-to-bright rise above the centre and bright-to-dark fall below,
     // each a smooth path. The deep border may sit on the bone when no dark gap separates them.
     const int reach = static_cast<int>(std::lround(1.8 * hm + 0.6 * w.px_y));
-    // The bar detector may lock on the bright top of a tendon whose deep part is hypoechoic: the
-    // deep border is searched down to the thickest tendon's (12 mm) depth below the centre.
-    const int deep_reach = std::max(reach, mm_to_px(12.0, w.px_y));
+    // The bar detector may lock on a bright part of a thick tendon whose other part is hypoechoic:
+    // the bright top over a dark deep half, or a bright deep half under dark foci at the top (then
+    // a superficial border within the bar's reach cut the tendon in two: docs/accuracy.md). Both
+    // borders are searched as far as the thickest tendon's depth (12 mm) from the centre.
+    const int border_reach = std::max(reach, mm_to_px(12.0, w.px_y));
     const int inner = std::max(1, static_cast<int>(std::lround(0.25 * hm)));
     const int rk = mm_to_px(0.4, w.px_y);
     const int near_gap = mm_to_px(0.3, w.px_y);
@@ -286,7 +288,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         const int cx = cand.x0 + i;
         const int c = centre[static_cast<std::size_t>(cx)];
         const int y0 = std::max(w.top[static_cast<std::size_t>(cx)], c - reach);
-        const int y1 = std::min(w.limit[static_cast<std::size_t>(cx)], c + deep_reach + 1);
+        const int y1 = std::min(w.limit[static_cast<std::size_t>(cx)], c + border_reach + 1);
         for (int y = y0; y < y1; ++y)
             around.push_back(smooth.at<float>(y, cx));
     }
@@ -301,8 +303,8 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         int y0 = rows, y1 = 0;
         for (int i = 0; i < n; ++i) {
             const int c = centre[static_cast<std::size_t>(cand.x0 + i)];
-            y0 = std::min(y0, c - reach);
-            y1 = std::max(y1, c + deep_reach + 1);
+            y0 = std::min(y0, c - border_reach);
+            y1 = std::max(y1, c + border_reach + 1);
         }
         const cv::Rect near_band = cv::Rect(cand.x0 - margin, y0, n + 2 * margin, y1 - y0) & cv::Rect(0, 0, cols, rows);
         cv::Mat levels = smooth.clone();
@@ -327,7 +329,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         // not beyond the image: where they would, no edge is seen.
         const int imaged_top = w.first_tissue[static_cast<std::size_t>(cx)];
         auto mean_above = [&](int a, int b) { return sums.mean(cx, std::max(imaged_top, a), std::min(limit, b)); };
-        for (int yy = std::max(top + 1, c - reach); yy <= c - inner; ++yy) {
+        for (int yy = std::max(top + 1, c - border_reach); yy <= c - inner; ++yy) {
             const bool above_seen = yy - far_gap >= imaged_top;
             const double just_inside = mean_rows(yy + near_gap, yy + far_gap);
             // A bright line is the tendon's paratenon only over tissue as bright as tendon (above
@@ -342,7 +344,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             strongest = std::max(strongest, v);
         }
         top_strength.push_back(strongest);
-        for (int yy = c + inner; yy <= std::min(limit - 1, c + deep_reach); ++yy) {
+        for (int yy = c + inner; yy <= std::min(limit - 1, c + border_reach); ++yy) {
             // Windows below the border that the searched area cuts off (at the bone or the
             // image's bottom) hold nothing to compare with: no edge is seen there (the bone's own
             // edge is scored below, only where no darker gap lies over it).
@@ -392,10 +394,10 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             const float on_bone = bottom_score.at<float>(limit - 1, i);
             if (on_bone <= kNone)
                 continue;
-            for (int yy = limit; yy <= std::min(rows - 1, c + deep_reach); ++yy)
+            for (int yy = limit; yy <= std::min(rows - 1, c + border_reach); ++yy)
                 bottom_score.at<float>(yy, i) = on_bone;
         }
-        const int max_thick = reach + deep_reach + 2;
+        const int max_thick = 2 * border_reach + 2;
         const int group = std::max(1, static_cast<int>(std::lround(w.px_x)));
         const int groups = (n + group - 1) / group;
         cv::Mat by_thickness(max_thick, groups, CV_32FC1, cv::Scalar(kNone));
