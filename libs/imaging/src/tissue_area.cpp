@@ -67,9 +67,8 @@ TissueArea find_tissue_area(const cv::Mat& pixels, const std::vector<UltrasoundR
         area.bounds = cv::Rect(0, 0, pixels.cols, pixels.rows);
         return area;
     }
-    const std::vector<cv::Point>& all = *largest;
     std::vector<cv::Point> hull;
-    cv::convexHull(all, hull);
+    cv::convexHull(*largest, hull);
     cv::fillConvexPoly(area.mask, hull, cv::Scalar(255));
     area.bounds = cv::boundingRect(hull);
     const double fill = cv::countNonZero(area.mask) / std::max(1.0, static_cast<double>(area.bounds.area()));
