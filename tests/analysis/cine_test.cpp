@@ -7,9 +7,12 @@
 #include "tendo/scoring/analysis.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
+#include <system_error>
 #include <vector>
 
 namespace tendo::scoring {
@@ -17,13 +20,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path written_loop(const std::string& name, const phantom::CaseSpec& spec) {
-    const fs::path dir = fs::temp_directory_path() / "tendo_cine_test";
-    fs::create_directories(dir);
-    const fs::path path = dir / (name + ".dcm");
-    phantom::write_dicom(phantom::generate_case(spec, 20261128), path);
-    return path;
-}
+/// A phantom loop written as DICOM to a file of this process's own, removed with the object.
+struct WrittenLoop {
+    fs::path path;
+    explicit WrittenLoop(const phantom::CaseSpec& spec)
+        : path(fs::temp_directory_path() /
+               ("tendo_cine_test_" + std::to_string(::getpid()) + "_" + phantom::to_string(spec.view) + ".dcm")) {
+        phantom::write_dicom(phantom::generate_case(spec, 20261128), path);
+    }
+    WrittenLoop(const WrittenLoop&) = delete;
+    WrittenLoop& operator=(const WrittenLoop&) = delete;
+    ~WrittenLoop() {
+        std::error_code ignored;
+        fs::remove(path, ignored);
+    }
+};
 
 double median_of(std::vector<double> values) {
     std::sort(values.begin(), values.end());
@@ -51,9 +62,9 @@ TEST_P(CineMedian, IsTheMedianOfTheFirstMiddleAndLastFramesMaxima) {
     spec.thickness_mm = 7.0;
     spec.frames = 7;
     spec.encoding = phantom::Encoding::rgb;
-    const fs::path path = written_loop(spec.view == phantom::CaseView::transverse ? "transverse" : "longitudinal", spec);
+    const WrittenLoop loop(spec);
     SilentReporter reporter;
-    const Scan scan = Scan::open(path, OpenOptions{}, reporter);
+    const Scan scan = Scan::open(loop.path, OpenOptions{}, reporter);
     ASSERT_EQ(scan.frame_count(), 7);
     const ScanResult r = analyze_scan(scan, AnalysisOptions{}, reporter).result;
     ASSERT_EQ(r.view, GetParam() == phantom::CaseView::transverse ? View::transverse : View::longitudinal);
