@@ -34,6 +34,7 @@ struct Work {
     std::vector<int> limit;  // one past the last searchable row per column (bone or tissue bottom)
     TissueLevels levels;     // of the isotropically smoothed work image over `tissue`
     BoneSurface bone;
+    bool calibrated = false; // the pixel spacing is known (otherwise sizes in mm are assumed)
 
     /// 255 where a pixel of `area` (work coordinates, inside the work image) is searchable: from
     /// its column's top to before its limit. `area`-sized, CV_8UC1.
@@ -86,6 +87,11 @@ std::vector<int> border_path(const cv::Mat& score, float bend);
 /// work image blurred along the fibres, `level` the bright tissue level.
 LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
                                 const cv::Mat& coherence, double level);
+
+/// Share of an outline's points (work coordinates) that fall outside `area` (CV_8UC1).
+double outline_share_outside(const std::vector<cv::Point2d>& outline, const cv::Mat& area);
+/// The most of a cross-section's outline that may lie outside the imaged area.
+inline constexpr double kMaxShareOutside = 0.05;
 
 /// The best cross-section resting on the bone and darker at both sides, outlined when
 /// `worth_outlining(contrast, lateral_contrast)` of its best box says so (otherwise `found` is false

@@ -14,20 +14,6 @@ namespace tendo {
 
 namespace {
 
-/// Share of an outline's points (work coordinates) that fall outside `area` (CV_8UC1).
-double outline_share_outside(const std::vector<cv::Point2d>& outline, const cv::Mat& area) {
-    if (outline.empty())
-        return 0.0;
-    int outside = 0;
-    for (const cv::Point2d& p : outline) {
-        const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, area.cols - 1);
-        const int y = std::clamp(static_cast<int>(std::lround(p.y)), 0, area.rows - 1);
-        if (!area.at<unsigned char>(y, x))
-            ++outside;
-    }
-    return static_cast<double>(outside) / static_cast<double>(outline.size());
-}
-
 using detail::mm_to_px;
 using detail::to_frame;
 using detail::Work;
@@ -252,6 +238,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     const double dy = spacing_mm ? spacing_mm->dy_mm : detail::kAssumedSpacingMm;
 
     Work w;
+    w.calibrated = spacing_mm.has_value();
     // About 0.1 mm per work pixel is fine enough for borders and four times faster than 0.05.
     // About 0.15 mm per work pixel: borders land within a tenth of a millimetre after sub-row
     // placement, at a quarter of the cost of the frame's own resolution.
@@ -372,11 +359,21 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // band terms, not by this floor: their best boxes read up to 0.26).
     constexpr double kMinLateral = 0.07;
     auto trans_contrast_score = [](double contrast) { return clamp01((contrast - 0.04) / 0.15); };
+    // Calcifications' acoustic shadows would cut a cross-section into pieces (a band's borders are
+    // found along its length, past a shadow): the cross-section is searched with the tissue they
+    // hide read from beside them.
+    cv::Mat trans_grey = smooth_iso;
+    {
+        const cv::Mat searchable = w.searched(cv::Rect(0, 0, cols, rows));
+        const cv::Mat shadow = detail::calcific_shadows(smooth_iso, w.top, w.limit, searchable, w.levels, w.px_x, w.px_y);
+        if (cv::countNonZero(shadow) > 0)
+            trans_grey = detail::shadows_filled(smooth_iso, shadow, searchable, w.px_x);
+    }
     // A cross-section is outlined only where it could be the view's choice: its box's contrast
     // bounds its score, which a clear band beats whatever the outline (the outline's search is
     // most of the transverse finder's time).
     const detail::TransCandidate tc = detail::find_transverse(
-        w, smooth_iso, alignment, coherence, level, seed, [&](double contrast, double lateral) {
+        w, trans_grey, alignment, coherence, level, seed, [&](double contrast, double lateral) {
             return contrast >= kMinContrast && lateral >= kMinLateral &&
                    !(long_score > 0.0 && long_score >= 0.8 * trans_contrast_score(contrast));
         });
@@ -389,9 +386,9 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     const bool trans_shape = tc.found && tc.height_mm >= 2.5 && tc.width_mm >= 5.0 &&
                              (!spacing_mm || tc.height_mm <= kMaxCrossSectionDepthMm);
     // A cross-section cut by the edge of the view cannot be told from a band or a patch of
-    // muscle beside one (negatives read transverse there): not more than 5 % of its outline may
-    // lie outside the imaged area.
-    const bool trans_in_view = tc.found && outline_share_outside(tc.contour, w.imaged) <= 0.05;
+    // muscle beside one (negatives read transverse there): not more than kMaxShareOutside of its
+    // outline may lie outside the imaged area.
+    const bool trans_in_view = tc.found && detail::outline_share_outside(tc.contour, w.imaged) <= detail::kMaxShareOutside;
     const double trans_score = trans_in_view && trans_shape && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
                                    ? trans_contrast_score(tc.contrast) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
                                    : 0.0;

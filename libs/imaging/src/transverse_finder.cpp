@@ -218,7 +218,95 @@ std::vector<Box> distinct_boxes(std::vector<Box> best_per_size, std::size_t coun
     return taken;
 }
 
+/// The closed outline of a cross-section around its fitted ellipse and the box that ellipse was
+/// fitted from (work coordinates, one point per ray).
+std::vector<cv::Point2d> outline_around(const Work& w, const cv::Mat& smooth, double level, float clip_level,
+                                        const Ellipse& ellipse, const Box& box) {
+    std::vector<cv::Point2d> contour;
+    const int cols = smooth.cols;
+    const cv::Point centre(static_cast<int>(std::lround(ellipse.cx)), static_cast<int>(std::lround(ellipse.cy)));
+    const double ax = ellipse.ea;
+    const double by = ellipse.eb;
+
+    // Closed outline: per ray the radius (relative to that ellipse) with the strongest
+    // bright-inside/dark-outside step; rays change smoothly; three turns closed the loop.
+    constexpr int kRays = 72;
+    constexpr int kSteps = 48;
+    constexpr double kMin = 0.6;
+    constexpr double kMax = 1.5;
+    const double ds = (kMax - kMin) / (kSteps - 1);
+    // Region term: grey above the level half-way between the cross-section and the tissue beside it
+    // counts for the inside.
+    const double split = box.split;
+    cv::Mat score(kSteps, kRays, CV_32FC1, cv::Scalar(kNone));
+    std::vector<int> on_bone_at(kRays, -1); // the last step inside before the bone, per ray
+    for (int r = 0; r < kRays; ++r) {
+        const double th = 2.0 * CV_PI * r / kRays;
+        const double ux = std::cos(th) * ax;
+        const double uy = std::sin(th) * by;
+        const double step_mm = ds * std::hypot(ux / w.px_x, uy / w.px_y);
+        double region = 0.0;
+        bool blocked = false;
+        for (int s = 0; s < kSteps; ++s) {
+            const double rel = kMin + s * ds;
+            const double px = centre.x + rel * ux;
+            const double py = centre.y + rel * uy;
+            const int ix = static_cast<int>(std::lround(px));
+            const int iy = static_cast<int>(std::lround(py));
+            if (ix < 0 || ix >= cols || iy < 0 || blocked)
+                break;
+            const bool outside = iy >= w.limit[static_cast<std::size_t>(ix)] || iy < w.top[static_cast<std::size_t>(ix)];
+            if (outside) {
+                // The outline may rest on the bone or the view's edge: a boundary here scores as a
+                // typical edge.
+                if (s > 0 && score.at<float>(s - 1, r) > kNone)
+                    score.at<float>(s - 1, r) = std::max(score.at<float>(s - 1, r), static_cast<float>(0.3 * box.v));
+                if (s > 0 && iy >= w.limit[static_cast<std::size_t>(ix)] && w.bone.row_per_col[static_cast<std::size_t>(ix)] >= 0)
+                    on_bone_at[static_cast<std::size_t>(r)] = s - 1;
+                blocked = true;
+                break;
+            }
+            auto at = [&](double q) { return bilinear(smooth, centre.x + q * ux, centre.y + q * uy); };
+            // Bright rim (ridge) and/or brighter inside than outside.
+            const double ridge = std::max(0.0, at(rel) - 0.5 * (at(rel - 2 * ds) + at(rel + 2 * ds)));
+            const double step = (at(rel - 2 * ds) + at(rel - 4 * ds)) / 2 - (at(rel + 2 * ds) + at(rel + 4 * ds)) / 2;
+            region += 3.0 * (std::min(at(rel), static_cast<double>(clip_level)) - split) / level * step_mm;
+            score.at<float>(s, r) = static_cast<float>((ridge + step) / level + region);
+        }
+    }
+    cv::Mat tripled;
+    cv::hconcat(std::vector<cv::Mat>{score, score, score}, tripled);
+    const std::vector<int> path = border_path(tripled, 0.003f);
+    for (int r = 0; r < kRays; ++r) {
+        const int s = std::max(0, path[static_cast<std::size_t>(kRays + r)]);
+        const double th = 2.0 * CV_PI * r / kRays;
+        const double ux = std::cos(th) * ax;
+        const double uy = std::sin(th) * by;
+        double rel = kMin + s * ds;
+        const double mm_per_rel = std::hypot(ux / w.px_x, uy / w.px_y);
+        if (s == on_bone_at[static_cast<std::size_t>(r)]) {
+            // Resting on the bone: the outline reaches the cortex (the mask is cut at its surface).
+            rel += 2.0 * ds + 0.5 / std::max(1e-6, mm_per_rel * w.px_y);
+        }
+        contour.emplace_back(centre.x + rel * ux, centre.y + rel * uy);
+    }
+    return contour;
+}
+
 } // namespace
+
+double outline_share_outside(const std::vector<cv::Point2d>& outline, const cv::Mat& area) {
+    if (outline.empty())
+        return 0.0;
+    int outside = 0;
+    for (const cv::Point2d& p : outline) {
+        const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, area.cols - 1);
+        const int y = std::clamp(static_cast<int>(std::lround(p.y)), 0, area.rows - 1);
+        if (!area.at<unsigned char>(y, x))
+            ++outside;
+    }
+    return static_cast<double>(outside) / static_cast<double>(outline.size());
+}
 
 TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
                                const cv::Mat& coherence, double level, const std::optional<cv::Point2d>& seed,
@@ -333,7 +421,6 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     cand.lateral_contrast = starts.front().lateral;
     if (!worth_outlining(cand.contrast, cand.lateral_contrast))
         return cand;
-    Box best = starts.front();
     cv::Mat clipped_allowed = clipped.clone();
     clipped_allowed.setTo(std::numeric_limits<float>::quiet_NaN(), allowed <= 0.0f);
     // The tendon inserts on the tuberosity and rests on it across its width; a round structure
@@ -343,82 +430,27 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     // than the tendon: docs/accuracy.md.)
     constexpr double kContactWeight = 0.15;
     auto choice = [&](const Ellipse& e, const Box& b) { return e.rim + b.v + kContactWeight * bone_contact(w, e); };
-    Ellipse ellipse = fit_ellipse(w, clipped, clipped_allowed, level, best);
-    double chosen = choice(ellipse, best);
-    for (std::size_t i = 1; i < starts.size(); ++i) {
-        const Ellipse other = fit_ellipse(w, clipped, clipped_allowed, level, starts[i]);
-        const double score = choice(other, starts[i]);
-        if (score > chosen) {
-            ellipse = other;
-            best = starts[i];
-            chosen = score;
-        }
-    }
-    const cv::Point best_at(static_cast<int>(std::lround(ellipse.cx)), static_cast<int>(std::lround(ellipse.cy)));
-    const double ax = ellipse.ea;
-    const double by = ellipse.eb;
-
-    // Closed outline: per ray the radius (relative to that ellipse) with the strongest
-    // bright-inside/dark-outside step; rays change smoothly; three turns closed the loop.
-    constexpr int kRays = 72;
-    constexpr int kSteps = 48;
-    constexpr double kMin = 0.6;
-    constexpr double kMax = 1.5;
-    const double ds = (kMax - kMin) / (kSteps - 1);
-    // Region term: grey above the level half-way between the cross-section and the tissue beside it
-    // counts for the inside.
-    const double split = best.split;
-    cv::Mat score(kSteps, kRays, CV_32FC1, cv::Scalar(kNone));
-    std::vector<int> on_bone_at(kRays, -1); // the last step inside before the bone, per ray
-    for (int r = 0; r < kRays; ++r) {
-        const double th = 2.0 * CV_PI * r / kRays;
-        const double ux = std::cos(th) * ax;
-        const double uy = std::sin(th) * by;
-        const double step_mm = ds * std::hypot(ux / w.px_x, uy / w.px_y);
-        double region = 0.0;
-        bool blocked = false;
-        for (int s = 0; s < kSteps; ++s) {
-            const double rel = kMin + s * ds;
-            const double px = best_at.x + rel * ux;
-            const double py = best_at.y + rel * uy;
-            const int ix = static_cast<int>(std::lround(px));
-            const int iy = static_cast<int>(std::lround(py));
-            if (ix < 0 || ix >= cols || iy < 0 || blocked)
-                break;
-            const bool outside = iy >= w.limit[static_cast<std::size_t>(ix)] || iy < w.top[static_cast<std::size_t>(ix)];
-            if (outside) {
-                // The outline may rest on the bone or the view's edge: a boundary here scores as a
-                // typical edge.
-                if (s > 0 && score.at<float>(s - 1, r) > kNone)
-                    score.at<float>(s - 1, r) = std::max(score.at<float>(s - 1, r), static_cast<float>(0.3 * best.v));
-                if (s > 0 && iy >= w.limit[static_cast<std::size_t>(ix)] && w.bone.row_per_col[static_cast<std::size_t>(ix)] >= 0)
-                    on_bone_at[static_cast<std::size_t>(r)] = s - 1;
-                blocked = true;
-                break;
-            }
-            auto at = [&](double q) { return bilinear(smooth, best_at.x + q * ux, best_at.y + q * uy); };
-            // Bright rim (ridge) and/or brighter inside than outside.
-            const double ridge = std::max(0.0, at(rel) - 0.5 * (at(rel - 2 * ds) + at(rel + 2 * ds)));
-            const double step = (at(rel - 2 * ds) + at(rel - 4 * ds)) / 2 - (at(rel + 2 * ds) + at(rel + 4 * ds)) / 2;
-            region += 3.0 * (std::min(at(rel), static_cast<double>(clip_level)) - split) / level * step_mm;
-            score.at<float>(s, r) = static_cast<float>((ridge + step) / level + region);
-        }
-    }
-    cv::Mat tripled;
-    cv::hconcat(std::vector<cv::Mat>{score, score, score}, tripled);
-    const std::vector<int> path = border_path(tripled, 0.003f);
-    for (int r = 0; r < kRays; ++r) {
-        const int s = std::max(0, path[static_cast<std::size_t>(kRays + r)]);
-        const double th = 2.0 * CV_PI * r / kRays;
-        const double ux = std::cos(th) * ax;
-        const double uy = std::sin(th) * by;
-        double rel = kMin + s * ds;
-        const double mm_per_rel = std::hypot(ux / w.px_x, uy / w.px_y);
-        if (s == on_bone_at[static_cast<std::size_t>(r)]) {
-            // Resting on the bone: the outline reaches the cortex (the mask is cut at its surface).
-            rel += 2.0 * ds + 0.5 / std::max(1e-6, mm_per_rel * w.px_y);
-        }
-        cand.contour.emplace_back(best_at.x + rel * ux, best_at.y + rel * uy);
+    std::vector<Ellipse> fitted;
+    for (const Box& start : starts)
+        fitted.push_back(fit_ellipse(w, clipped, clipped_allowed, level, start));
+    // The best choice whose outline lies in view (`outline_share_outside`): one cut by the view's
+    // edge is not claimed, but another of the three may be the tendon beside a structure at the
+    // edge, if its own box is clearly a cross-section. Without a calibration the outline's size is
+    // not checked against a tendon's (sizes are in assumed millimetres), and the structures under
+    // a fascia that this then finds in negatives are not told from a tendon: no second choice.
+    std::vector<std::size_t> order(fitted.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+        return choice(fitted[i], starts[i]) > choice(fitted[j], starts[j]);
+    });
+    cand.contour = outline_around(w, smooth, level, clip_level, fitted[order.front()], starts[order.front()]);
+    for (std::size_t k = 1; w.calibrated && k < order.size() && outline_share_outside(cand.contour, w.imaged) > kMaxShareOutside; ++k) {
+        const std::size_t i = order[k];
+        if (!worth_outlining(starts[i].v, starts[i].lateral))
+            continue;
+        auto contour = outline_around(w, smooth, level, clip_level, fitted[i], starts[i]);
+        if (outline_share_outside(contour, w.imaged) <= kMaxShareOutside)
+            cand.contour = std::move(contour);
     }
     cv::Rect box = cv::boundingRect(std::vector<cv::Point2f>(cand.contour.begin(), cand.contour.end()));
     cand.width_mm = box.width / w.px_x;

@@ -1,0 +1,140 @@
+#include "segmentation_detail.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace tendo::detail {
+
+namespace {
+
+/// Mean of a row's unshadowed searchable pixels in [x0, x1), or a negative value when none.
+double side_mean(const float* values, const unsigned char* usable, int x0, int x1) {
+    double sum = 0.0;
+    int n = 0;
+    for (int x = x0; x < x1; ++x)
+        if (usable[x]) {
+            sum += values[x];
+            ++n;
+        }
+    return n > 0 ? sum / n : -1.0;
+}
+
+} // namespace
+
+cv::Mat calcific_shadows(const cv::Mat& smooth, const std::vector<int>& top, const std::vector<int>& limit,
+                         const cv::Mat& searched, const TissueLevels& levels, double px_per_mm_x,
+                         double px_per_mm_y) {
+    CV_Assert(smooth.type() == CV_32FC1);
+    // A calcification reflects about as much as the cortex, which holds the tissue's top
+    // percentile: a spot half-way from the searched tissue's mean to that level counts (at the
+    // percentile itself, spots on images with much cortex in view were missed). Its shadow is
+    // darker than two thirds of that mean (partial shadows of small spots are about half of it).
+    const double tissue_mean = cv::mean(smooth, searched)[0];
+    const auto bright = static_cast<float>(tissue_mean + 0.5 * (levels.p99 - tissue_mean));
+    const double dark = 0.65 * tissue_mean;
+    // A calcification is a spot: a bright structure wider than kMaxSpotMm (a fascia) casts no
+    // shadow of this kind, and a shadow narrower than kMinShadowMm is below a beam's resolution
+    // (a dark speckle under a bright one).
+    constexpr double kMaxSpotMm = 8.0;
+    constexpr double kMinShadowMm = 0.5;
+    const cv::Mat spots = (smooth >= bright) & searched;
+    const int max_spot_px = static_cast<int>(std::lround(kMaxSpotMm * px_per_mm_x));
+    // The bright run along the row through (x, y) is no wider than a spot.
+    auto compact_at = [&](int x, int y) {
+        const unsigned char* row = spots.ptr<unsigned char>(y);
+        int x0 = x, x1 = x;
+        while (x0 > 0 && row[x0 - 1] && x1 - x0 <= max_spot_px)
+            --x0;
+        while (x1 + 1 < spots.cols && row[x1 + 1] && x1 - x0 <= max_spot_px)
+            ++x1;
+        return x1 - x0 + 1 <= max_spot_px;
+    };
+
+    cv::Mat shadow = cv::Mat::zeros(smooth.size(), CV_8UC1);
+    const int gap = std::max(1, static_cast<int>(std::lround(0.3 * px_per_mm_y)));
+    const int probe = std::max(3, static_cast<int>(std::lround(1.5 * px_per_mm_y)));
+    auto column_mean = [&](int x, int y0, int y1) {
+        double sum = 0.0;
+        for (int y = y0; y < y1; ++y)
+            sum += smooth.at<float>(y, x);
+        return sum / (y1 - y0);
+    };
+    // Rows top down, so that each column's first shadow is the one taken (a spot inside a shadow
+    // is not another calcification's).
+    std::vector<unsigned char> shadowed(static_cast<std::size_t>(smooth.cols), 0);
+    for (int y = 0; y + 1 < smooth.rows; ++y) {
+        const unsigned char* here = spots.ptr<unsigned char>(y);
+        const unsigned char* below = spots.ptr<unsigned char>(y + 1);
+        for (int x = 0; x < smooth.cols; ++x) {
+            const auto column = static_cast<std::size_t>(x);
+            const int y_end = limit[column];
+            if (!here[x] || shadowed[column] || y < top[column] || y >= y_end || (y + 1 < y_end && below[x]))
+                continue;
+            // The last bright row of a spot: a calcification's shadow is dark from just below it
+            // down to the bone (the beam's energy is reflected at the spot).
+            const int start = y + 1 + gap;
+            if (start + probe > y_end || !compact_at(x, y) || column_mean(x, start, start + probe) >= dark ||
+                column_mean(x, start, y_end) >= dark)
+                continue;
+            shadow.col(x).rowRange(y + 1, y_end).setTo(255);
+            shadowed[column] = 1;
+        }
+    }
+    // Neighbouring shadowed columns are one shadow; one narrower than a beam is dropped.
+    const int min_shadow_px = static_cast<int>(std::ceil(kMinShadowMm * px_per_mm_x));
+    for (int x = 0; x < smooth.cols;) {
+        if (!shadowed[static_cast<std::size_t>(x)]) {
+            ++x;
+            continue;
+        }
+        int end = x;
+        while (end < smooth.cols && shadowed[static_cast<std::size_t>(end)])
+            ++end;
+        if (end - x < min_shadow_px)
+            shadow.colRange(x, end).setTo(0);
+        x = end;
+    }
+    return shadow;
+}
+
+cv::Mat shadows_filled(const cv::Mat& smooth, const cv::Mat& shadow, const cv::Mat& searched, double px_per_mm_x) {
+    cv::Mat filled = smooth.clone();
+    // The grey beside a shadow is read a little away from its edge (the penumbra) over about a
+    // millimetre.
+    const int margin = std::max(1, static_cast<int>(std::lround(0.3 * px_per_mm_x)));
+    const int span = std::max(2, static_cast<int>(std::lround(1.0 * px_per_mm_x)));
+    cv::Mat usable = searched & ~shadow;
+    for (int y = 0; y < smooth.rows; ++y) {
+        const unsigned char* in_shadow = shadow.ptr<unsigned char>(y);
+        const unsigned char* ok = usable.ptr<unsigned char>(y);
+        const float* values = smooth.ptr<float>(y);
+        float* out = filled.ptr<float>(y);
+        for (int x = 0; x < smooth.cols;) {
+            if (!in_shadow[x]) {
+                ++x;
+                continue;
+            }
+            int end = x;
+            while (end < smooth.cols && in_shadow[end])
+                ++end;
+            const double left = side_mean(values, ok, std::max(0, x - margin - span), std::max(0, x - margin));
+            const double right =
+                side_mean(values, ok, std::min(smooth.cols, end + margin), std::min(smooth.cols, end + margin + span));
+            if (left >= 0.0 || right >= 0.0) {
+                const double a = left >= 0.0 ? left : right;
+                const double b = right >= 0.0 ? right : left;
+                for (int i = x; i < end; ++i) {
+                    const double t = (i - x + 0.5) / (end - x);
+                    out[i] = static_cast<float>((1.0 - t) * a + t * b);
+                }
+            }
+            x = end;
+        }
+    }
+    return filled;
+}
+
+} // namespace tendo::detail
