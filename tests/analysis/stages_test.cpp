@@ -606,6 +606,23 @@ TEST(TendonSegmentation, CalcificShadowsDoNotCutTheCrossSection) {
     }
 }
 
+TEST(TendonSegmentation, CalcificShadowOverTheTendonIsWarnedOf) {
+    // The same cross-section with and without its three calcific foci: only the first warns.
+    for (const int foci : {3, 0}) {
+        phantom::CaseSpec spec = phantom::random_case_spec(9022);
+        spec.view = phantom::CaseView::transverse;
+        spec.calcific_foci = foci;
+        const phantom::PhantomCase c = phantom::generate_case(spec, 9022);
+        const TissueArea tissue = find_tissue_area(c.frames[0], c.regions);
+        const DopplerSeparation doppler = separate_doppler(c.frames[0], tissue, c.regions);
+        const TendonSegmentation seg = segment_tendon(to_grey(c.frames[0]), tissue, doppler.colour_mask, c.spec.spacing_mm);
+        ASSERT_EQ(seg.view, View::transverse) << foci;
+        const bool warned = std::find(seg.warnings.begin(), seg.warnings.end(),
+                                      "calcification shadows part of the tendon") != seg.warnings.end();
+        EXPECT_EQ(warned, foci > 0) << foci;
+    }
+}
+
 TEST(TendonSegmentation, CrossSectionBesideAStructureCutByTheViewIsOutlined) {
     // Cases (set seed, case) where the best-scoring ellipse ran past the view's edge, so its
     // outline was not claimed and the view read none; the next choice, in view, is the tendon

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 namespace tendo::detail {
@@ -29,11 +30,13 @@ cv::Mat calcific_shadows(const cv::Mat& smooth, const std::vector<int>& top, con
                          double px_per_mm_y) {
     CV_Assert(smooth.type() == CV_32FC1);
     // A calcification reflects about as much as the cortex, which holds the tissue's top
-    // percentile: a spot half-way from the searched tissue's mean to that level counts (at the
-    // percentile itself, spots on images with much cortex in view were missed). Its shadow is
-    // darker than two thirds of that mean (partial shadows of small spots are about half of it).
+    // percentile: a spot 0.65 of the way from the searched tissue's mean to that level counts (at
+    // the percentile itself, spots on images with much cortex in view were missed; half-way, the
+    // bright rim of a hypoechoic tendon at low gain passed). Its shadow is darker than 0.65 of that
+    // mean (partial shadows of small spots are about half of it) and than 0.75 of the tissue
+    // beside the spot at the same depth.
     const double tissue_mean = cv::mean(smooth, searched)[0];
-    const auto bright = static_cast<float>(tissue_mean + 0.5 * (levels.p99 - tissue_mean));
+    const auto bright = static_cast<float>(tissue_mean + 0.65 * (levels.p99 - tissue_mean));
     const double dark = 0.65 * tissue_mean;
     // A calcification is a spot: a bright structure wider than kMaxSpotMm (a fascia) casts no
     // shadow of this kind, and a shadow narrower than kMinShadowMm is below a beam's resolution
@@ -42,15 +45,15 @@ cv::Mat calcific_shadows(const cv::Mat& smooth, const std::vector<int>& top, con
     constexpr double kMinShadowMm = 0.5;
     const cv::Mat spots = (smooth >= bright) & searched;
     const int max_spot_px = static_cast<int>(std::lround(kMaxSpotMm * px_per_mm_x));
-    // The bright run along the row through (x, y) is no wider than a spot.
-    auto compact_at = [&](int x, int y) {
+    // The bright run along the row through (x, y): its first and last column.
+    auto run_at = [&](int x, int y) {
         const unsigned char* row = spots.ptr<unsigned char>(y);
         int x0 = x, x1 = x;
         while (x0 > 0 && row[x0 - 1] && x1 - x0 <= max_spot_px)
             --x0;
         while (x1 + 1 < spots.cols && row[x1 + 1] && x1 - x0 <= max_spot_px)
             ++x1;
-        return x1 - x0 + 1 <= max_spot_px;
+        return std::pair{x0, x1};
     };
 
     cv::Mat shadow = cv::Mat::zeros(smooth.size(), CV_8UC1);
@@ -62,6 +65,26 @@ cv::Mat calcific_shadows(const cv::Mat& smooth, const std::vector<int>& top, con
             sum += smooth.at<float>(y, x);
         return sum / (y1 - y0);
     };
+    // Mean of the searched pixels of columns [x0, x1) over rows [y0, y1); 0 when there are none.
+    auto area_mean = [&](int x0, int x1, int y0, int y1) {
+        double sum = 0.0;
+        int n = 0;
+        for (int y = y0; y < y1; ++y) {
+            const float* values = smooth.ptr<float>(y);
+            const unsigned char* ok = searched.ptr<unsigned char>(y);
+            for (int x = std::max(0, x0); x < std::min(smooth.cols, x1); ++x)
+                if (ok[x]) {
+                    sum += values[x];
+                    ++n;
+                }
+        }
+        return n > 0 ? sum / n : 0.0;
+    };
+    // Beside the spot the beam is not blocked: a shadow is darker than the tissue there at the
+    // same depth (a hypoechoic tendon under its bright rim is as dark beside the rim's lowest
+    // point as below it).
+    const int beside_gap = std::max(1, static_cast<int>(std::lround(0.3 * px_per_mm_x)));
+    const int beside_span = std::max(2, static_cast<int>(std::lround(1.0 * px_per_mm_x)));
     // Rows top down, so that each column's first shadow is the one taken (a spot inside a shadow
     // is not another calcification's).
     std::vector<unsigned char> shadowed(static_cast<std::size_t>(smooth.cols), 0);
@@ -76,8 +99,15 @@ cv::Mat calcific_shadows(const cv::Mat& smooth, const std::vector<int>& top, con
             // The last bright row of a spot: a calcification's shadow is dark from just below it
             // down to the bone (the beam's energy is reflected at the spot).
             const int start = y + 1 + gap;
-            if (start + probe > y_end || !compact_at(x, y) || column_mean(x, start, start + probe) >= dark ||
-                column_mean(x, start, y_end) >= dark)
+            if (start + probe > y_end || column_mean(x, start, start + probe) >= dark)
+                continue;
+            const auto [x0, x1] = run_at(x, y);
+            if (x1 - x0 + 1 > max_spot_px)
+                continue;
+            const double below_spot = column_mean(x, start, y_end);
+            const double beside = std::max(area_mean(x0 - beside_gap - beside_span, x0 - beside_gap, start, y_end),
+                                           area_mean(x1 + 1 + beside_gap, x1 + 1 + beside_gap + beside_span, start, y_end));
+            if (below_spot >= dark || below_spot >= 0.75 * beside)
                 continue;
             shadow.col(x).rowRange(y + 1, y_end).setTo(255);
             shadowed[column] = 1;

@@ -62,10 +62,11 @@ double percentile_of(std::vector<float>& values, double pct);
 cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int span_px, double px_per_mm_x);
 
 /// Acoustic shadows of calcifications above the bone (CV_8UC1, 255 in shadow): the column below a
-/// spot far brighter than the `searched` tissue (CV_8UC1) that is dark from just below the spot
-/// down to `limit` (one past the last searchable row per column; `top` the first, -1 none): spots
-/// at most 8 mm wide, shadows at least 0.5 mm wide. Columns are taken as beams (true of linear probes; a curvilinear
-/// probe's beams diverge by a few degrees over a tendon's depth).
+/// spot far brighter than the `searched` tissue (CV_8UC1) that is dark, and darker than the tissue
+/// beside the spot, from just below the spot down to `limit` (one past the last searchable row
+/// per column; `top` the first, -1 none): spots at most 8 mm wide, shadows at least 0.5 mm wide.
+/// Columns are taken as beams (true of linear probes; a curvilinear probe's beams diverge by a
+/// few degrees over a tendon's depth).
 cv::Mat calcific_shadows(const cv::Mat& smooth, const std::vector<int>& top, const std::vector<int>& limit,
                          const cv::Mat& searched, const TissueLevels& levels, double px_per_mm_x,
                          double px_per_mm_y);

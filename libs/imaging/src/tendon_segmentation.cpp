@@ -363,11 +363,12 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // found along its length, past a shadow): the cross-section is searched with the tissue they
     // hide read from beside them.
     cv::Mat trans_grey = smooth_iso;
+    cv::Mat calcific_shadow; // work coordinates
     {
         const cv::Mat searchable = w.searched(cv::Rect(0, 0, cols, rows));
-        const cv::Mat shadow = detail::calcific_shadows(smooth_iso, w.top, w.limit, searchable, w.levels, w.px_x, w.px_y);
-        if (cv::countNonZero(shadow) > 0)
-            trans_grey = detail::shadows_filled(smooth_iso, shadow, searchable, w.px_x);
+        calcific_shadow = detail::calcific_shadows(smooth_iso, w.top, w.limit, searchable, w.levels, w.px_x, w.px_y);
+        if (cv::countNonZero(calcific_shadow) > 0)
+            trans_grey = detail::shadows_filled(smooth_iso, calcific_shadow, searchable, w.px_x);
     }
     // A cross-section is outlined only where it could be the view's choice: its box's contrast
     // bounds its score, which a clear band beats whatever the outline (the outline's search is
@@ -636,6 +637,15 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     cv::Mat dark = (grey < 12) & tissue_mask;
     if (cv::countNonZero(dark & seg.mask) > 0.2 * cv::countNonZero(seg.mask))
         seg.warnings.emplace_back("heavy shadow");
+    // A calcification's shadow over the tendon: the grey there is not the tendon's, and the
+    // echogenicity includes it.
+    if (cv::countNonZero(calcific_shadow) > 0) {
+        cv::Mat shadow_frame;
+        cv::resize(calcific_shadow, shadow_frame, grey.size(), 0, 0, cv::INTER_NEAREST);
+        const int shadowed = cv::countNonZero(shadow_frame & seg.mask);
+        if (shadowed > 0.02 * cv::countNonZero(seg.mask))
+            seg.warnings.emplace_back("calcification shadows part of the tendon");
+    }
     return seg;
 }
 
