@@ -27,7 +27,9 @@ struct Scene {
         smooth.rowRange(153, 200).setTo(0.0f);   // its shadow
     }
     TissueLevels levels() const { return tissue_levels(smooth, searched | (smooth > 200.0f)); }
-    cv::Mat shadows() const { return calcific_shadows(smooth, top, limit, searched, levels(), kPxPerMm, kPxPerMm); }
+    cv::Mat shadows() const {
+        return calcific_shadows(smooth, top, limit, searched, levels(), kPxPerMm, kPxPerMm);
+    }
 };
 
 TEST(CalcificShadows, ColumnBelowABrightSpotDownToTheBone) {

@@ -105,8 +105,9 @@ cv::Mat calcific_shadows(const cv::Mat& smooth, const std::vector<int>& top, con
             if (x1 - x0 + 1 > max_spot_px)
                 continue;
             const double below_spot = column_mean(x, start, y_end);
-            const double beside = std::max(area_mean(x0 - beside_gap - beside_span, x0 - beside_gap, start, y_end),
-                                           area_mean(x1 + 1 + beside_gap, x1 + 1 + beside_gap + beside_span, start, y_end));
+            const double beside =
+                std::max(area_mean(x0 - beside_gap - beside_span, x0 - beside_gap, start, y_end),
+                         area_mean(x1 + 1 + beside_gap, x1 + 1 + beside_gap + beside_span, start, y_end));
             if (below_spot >= dark || below_spot >= 0.75 * beside)
                 continue;
             shadow.col(x).rowRange(y + 1, y_end).setTo(255);
@@ -130,7 +131,8 @@ cv::Mat calcific_shadows(const cv::Mat& smooth, const std::vector<int>& top, con
     return shadow;
 }
 
-cv::Mat shadows_filled(const cv::Mat& smooth, const cv::Mat& shadow, const cv::Mat& searched, double px_per_mm_x) {
+cv::Mat shadows_filled(const cv::Mat& smooth, const cv::Mat& shadow, const cv::Mat& searched,
+                       double px_per_mm_x) {
     cv::Mat filled = smooth.clone();
     // The grey beside a shadow is read a little away from its edge (the penumbra) over about a
     // millimetre.
@@ -150,9 +152,10 @@ cv::Mat shadows_filled(const cv::Mat& smooth, const cv::Mat& shadow, const cv::M
             int end = x;
             while (end < smooth.cols && in_shadow[end])
                 ++end;
-            const double left = side_mean(values, ok, std::max(0, x - margin - span), std::max(0, x - margin));
-            const double right =
-                side_mean(values, ok, std::min(smooth.cols, end + margin), std::min(smooth.cols, end + margin + span));
+            const double left =
+                side_mean(values, ok, std::max(0, x - margin - span), std::max(0, x - margin));
+            const double right = side_mean(values, ok, std::min(smooth.cols, end + margin),
+                                           std::min(smooth.cols, end + margin + span));
             if (left >= 0.0 || right >= 0.0) {
                 const double a = left >= 0.0 ? left : right;
                 const double b = right >= 0.0 ? right : left;

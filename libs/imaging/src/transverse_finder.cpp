@@ -444,12 +444,15 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
         return choice(fitted[i], starts[i]) > choice(fitted[j], starts[j]);
     });
     cand.contour = outline_around(w, smooth, level, clip_level, fitted[order.front()], starts[order.front()]);
-    for (std::size_t k = 1; w.calibrated && k < order.size() && outline_share_outside(cand.contour, w.imaged) > kMaxShareOutside; ++k) {
+    auto in_view = [&](const std::vector<cv::Point2d>& outline) {
+        return outline_share_outside(outline, w.imaged) <= kMaxShareOutside;
+    };
+    for (std::size_t k = 1; w.calibrated && k < order.size() && !in_view(cand.contour); ++k) {
         const std::size_t i = order[k];
         if (!worth_outlining(starts[i].v, starts[i].lateral))
             continue;
         auto contour = outline_around(w, smooth, level, clip_level, fitted[i], starts[i]);
-        if (outline_share_outside(contour, w.imaged) <= kMaxShareOutside)
+        if (in_view(contour))
             cand.contour = std::move(contour);
     }
     cv::Rect box = cv::boundingRect(std::vector<cv::Point2f>(cand.contour.begin(), cand.contour.end()));
