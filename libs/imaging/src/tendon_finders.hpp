@@ -88,10 +88,10 @@ std::vector<int> border_path(const cv::Mat& score, float bend);
 LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
                                 const cv::Mat& coherence, double level);
 
-/// Share of an outline's points (work coordinates) that fall outside `area` (CV_8UC1).
-double outline_share_outside(const std::vector<cv::Point2d>& outline, const cv::Mat& area);
-/// The most of a cross-section's outline that may lie outside the imaged area.
-inline constexpr double kMaxShareOutside = 0.05;
+/// Whether a cross-section's outline (work coordinates) lies in `imaged` (CV_8UC1): at most 5 % of
+/// its points outside. One cut by the edge of the view cannot be told from a band or a patch of
+/// muscle beside one.
+bool outline_in_view(const std::vector<cv::Point2d>& outline, const cv::Mat& imaged);
 
 /// The best cross-section resting on the bone and darker at both sides, outlined when
 /// `worth_outlining(contrast, lateral_contrast)` of its best box says so (otherwise `found` is false

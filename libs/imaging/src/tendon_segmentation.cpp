@@ -363,11 +363,13 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // found along its length, past a shadow): the cross-section is searched with the tissue they
     // hide read from beside them.
     cv::Mat trans_grey = smooth_iso;
-    cv::Mat calcific_shadow; // work coordinates
+    cv::Mat calcific_shadow; // work coordinates; empty when there is none
     {
         const cv::Mat searchable = w.searched(cv::Rect(0, 0, cols, rows));
         calcific_shadow = detail::calcific_shadows(smooth_iso, w.top, w.limit, searchable, w.levels, w.px_x, w.px_y);
-        if (cv::countNonZero(calcific_shadow) > 0)
+        if (cv::countNonZero(calcific_shadow) == 0)
+            calcific_shadow.release();
+        else
             trans_grey = detail::shadows_filled(smooth_iso, calcific_shadow, searchable, w.px_x);
     }
     // A cross-section is outlined only where it could be the view's choice: its box's contrast
@@ -387,9 +389,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     const bool trans_shape = tc.found && tc.height_mm >= 2.5 && tc.width_mm >= 5.0 &&
                              (!spacing_mm || tc.height_mm <= kMaxCrossSectionDepthMm);
     // A cross-section cut by the edge of the view cannot be told from a band or a patch of
-    // muscle beside one (negatives read transverse there): not more than kMaxShareOutside of its
-    // outline may lie outside the imaged area.
-    const bool trans_in_view = tc.found && detail::outline_share_outside(tc.contour, w.imaged) <= detail::kMaxShareOutside;
+    // muscle beside one (negatives read transverse there).
+    const bool trans_in_view = tc.found && detail::outline_in_view(tc.contour, w.imaged);
     const double trans_score = trans_in_view && trans_shape && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
                                    ? trans_contrast_score(tc.contrast) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
                                    : 0.0;
@@ -639,7 +640,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         seg.warnings.emplace_back("heavy shadow");
     // A calcification's shadow over the tendon: the grey there is not the tendon's, and the
     // echogenicity includes it.
-    if (cv::countNonZero(calcific_shadow) > 0) {
+    if (!calcific_shadow.empty()) {
         cv::Mat shadow_frame;
         cv::resize(calcific_shadow, shadow_frame, grey.size(), 0, 0, cv::INTER_NEAREST);
         const int shadowed = cv::countNonZero(shadow_frame & seg.mask);

@@ -295,17 +295,15 @@ std::vector<cv::Point2d> outline_around(const Work& w, const cv::Mat& smooth, do
 
 } // namespace
 
-double outline_share_outside(const std::vector<cv::Point2d>& outline, const cv::Mat& area) {
-    if (outline.empty())
-        return 0.0;
+bool outline_in_view(const std::vector<cv::Point2d>& outline, const cv::Mat& imaged) {
     int outside = 0;
     for (const cv::Point2d& p : outline) {
-        const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, area.cols - 1);
-        const int y = std::clamp(static_cast<int>(std::lround(p.y)), 0, area.rows - 1);
-        if (!area.at<unsigned char>(y, x))
+        const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, imaged.cols - 1);
+        const int y = std::clamp(static_cast<int>(std::lround(p.y)), 0, imaged.rows - 1);
+        if (!imaged.at<unsigned char>(y, x))
             ++outside;
     }
-    return static_cast<double>(outside) / static_cast<double>(outline.size());
+    return outside <= 0.05 * static_cast<double>(outline.size());
 }
 
 TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
@@ -433,7 +431,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     std::vector<Ellipse> fitted;
     for (const Box& start : starts)
         fitted.push_back(fit_ellipse(w, clipped, clipped_allowed, level, start));
-    // The best choice whose outline lies in view (`outline_share_outside`): one cut by the view's
+    // The best choice whose outline lies in view (`outline_in_view`): one cut by the view's
     // edge is not claimed, but another of the three may be the tendon beside a structure at the
     // edge, if its own box is clearly a cross-section. Without a calibration the outline's size is
     // not checked against a tendon's (sizes are in assumed millimetres), and the structures under
@@ -444,15 +442,12 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
         return choice(fitted[i], starts[i]) > choice(fitted[j], starts[j]);
     });
     cand.contour = outline_around(w, smooth, level, clip_level, fitted[order.front()], starts[order.front()]);
-    auto in_view = [&](const std::vector<cv::Point2d>& outline) {
-        return outline_share_outside(outline, w.imaged) <= kMaxShareOutside;
-    };
-    for (std::size_t k = 1; w.calibrated && k < order.size() && !in_view(cand.contour); ++k) {
+    for (std::size_t k = 1; w.calibrated && k < order.size() && !outline_in_view(cand.contour, w.imaged); ++k) {
         const std::size_t i = order[k];
         if (!worth_outlining(starts[i].v, starts[i].lateral))
             continue;
         auto contour = outline_around(w, smooth, level, clip_level, fitted[i], starts[i]);
-        if (in_view(contour))
+        if (outline_in_view(contour, w.imaged))
             cand.contour = std::move(contour);
     }
     cv::Rect box = cv::boundingRect(std::vector<cv::Point2f>(cand.contour.begin(), cand.contour.end()));
