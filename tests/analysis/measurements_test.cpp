@@ -245,5 +245,29 @@ TEST(Remeasure, EditedMaskGivesItsOwnNumbers) {
     EXPECT_EQ(overlay.type(), CV_8UC3);
 }
 
+TEST(Overlay, WarningsAreWrittenUnderTheNumbers) {
+    ScanAnalysis a;
+    a.frame.pixels = cv::Mat(400, 600, CV_8UC1, cv::Scalar(100));
+    a.result.view = View::transverse;
+    // Orange text on the grey frame: red well above blue (the numbers are white, the frame grey).
+    auto orange_of = [](const cv::Mat& overlay) {
+        std::vector<cv::Mat> bgr;
+        cv::split(overlay, bgr);
+        cv::Mat red_minus_blue;
+        cv::subtract(bgr[2], bgr[0], red_minus_blue);
+        return cv::Mat(red_minus_blue > 80);
+    };
+    EXPECT_EQ(cv::countNonZero(orange_of(render_overlay(a))), 0);
+    a.result.warnings = {"calcification shadows part of the tendon"};
+    const cv::Mat orange = orange_of(render_overlay(a));
+    EXPECT_GT(cv::countNonZero(orange), 100);
+    // One line under the four lines of numbers, in the top-left panel.
+    const cv::Rect at = cv::boundingRect(orange);
+    EXPECT_LT(at.x, 20);
+    EXPECT_GT(at.y, 45);
+    EXPECT_LT(at.br().y, 80);
+    EXPECT_GT(at.width, 150);
+}
+
 } // namespace
 } // namespace tendo::scoring

@@ -63,7 +63,7 @@ cv::Mat render_overlay(const ScanAnalysis& a) {
         cv::rectangle(image, v.bounds + cv::Size(2, 2) - cv::Point(1, 1), v.in_tendon ? magenta : cyan, 1);
 
     const ScanResult& r = a.result;
-    std::vector<std::string> lines;
+    std::vector<std::string> lines; // the numbers, then the warnings
     lines.push_back("view " + to_string(r.view) + "  confidence " + std::to_string(static_cast<int>(std::lround(r.confidence * 100))) + "%");
     lines.push_back(format_mm("max", r.thickness.max_mm, "mm") + "  " + format_mm("mean", r.thickness.mean_mm, "mm"));
     if (r.view == View::transverse)
@@ -77,6 +77,10 @@ cv::Mat render_overlay(const ScanAnalysis& a) {
                       r.neovascularity.ohberg_grade.value_or(0), 100.0 * r.neovascularity.vascular_fraction.value_or(0.0));
         lines.push_back(buffer);
     }
+    // What the numbers rest on belongs next to them: a reader of the picture alone sees it too.
+    const std::size_t first_warning = lines.size();
+    for (const auto& warning : r.warnings)
+        lines.push_back("! " + warning);
     const double scale = std::clamp(image.cols / 1400.0, 0.35, 0.8);
     const int step = static_cast<int>(std::lround(26 * scale)) + 2;
     // A dark panel under the numbers: scanners burn their own text into this corner, and the two
@@ -91,9 +95,10 @@ cv::Mat render_overlay(const ScanAnalysis& a) {
     cv::Mat region = image(panel);
     region.convertTo(region, -1, 0.2, 0.0);
     int y = step;
-    for (const auto& text : lines) {
-        cv::putText(image, text, cv::Point(6, y), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), 3, cv::LINE_AA);
-        cv::putText(image, text, cv::Point(6, y), cv::FONT_HERSHEY_SIMPLEX, scale, white, 1, cv::LINE_AA);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const cv::Scalar& colour = i < first_warning ? white : orange;
+        cv::putText(image, lines[i], cv::Point(6, y), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), 3, cv::LINE_AA);
+        cv::putText(image, lines[i], cv::Point(6, y), cv::FONT_HERSHEY_SIMPLEX, scale, colour, 1, cv::LINE_AA);
         y += step;
     }
     return image;
