@@ -8,6 +8,7 @@
 #include "tendo/imaging/error.hpp"
 #include "tendo/imaging/scan.hpp"
 #include "tendo/scoring/batch.hpp"
+#include "tendo/scoring/batch_analyzer.hpp"
 #include "tendo/scoring/batch_inputs.hpp"
 #include "tendo/scoring/batch_outputs.hpp"
 #include "tendo/scoring/digest.hpp"
@@ -15,6 +16,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
 
 #include <atomic>
 #include <fstream>
@@ -483,4 +485,19 @@ TEST(Batch, ExtraInputKeyRescoresOnlyTheFileWhoseCorrectionsChanged) {
     run_batch(options, again.function(), quiet);
     EXPECT_EQ(*again.calls, 1);
     EXPECT_EQ(again.per_file->begin()->first, (study / "p0" / "b" / "IM0").string());
+}
+
+TEST(ScanAnalyzer, OverlayCarriesTheResultsWarnings) {
+    // A real greyscale scan with no tendon: nothing on its overlay is orange but the warnings
+    // written under the numbers (they were drawn from a result already handed over, and missing).
+    const fs::path file = fs::path(TENDO_TEST_DATA) / "dicom-real" / "us_mono_jpeg_lossless_regions_epiq.dcm";
+    SilentReporter reporter;
+    const FileAnalysis out = make_scan_analyzer(AnalysisOptions{})(FileRequest{file.string(), true}, reporter);
+    ASSERT_EQ(out.result.warnings, (std::vector<std::string>{"no bone surface found", "no tendon found"}));
+    ASSERT_EQ(out.overlay.type(), CV_8UC3);
+    std::vector<cv::Mat> bgr;
+    cv::split(out.overlay, bgr);
+    cv::Mat red_minus_blue;
+    cv::subtract(bgr[2], bgr[0], red_minus_blue);
+    EXPECT_GT(cv::countNonZero(red_minus_blue > 80), 200);
 }

@@ -36,20 +36,22 @@ FileAnalyzer make_scan_analyzer(const AnalysisOptions& options) {
             } catch (const Error& error) {
                 correction_problem = std::string(error.what()) + " (corrections not applied)";
             }
-            out.result = std::move(analysis.result);
-            out.result.file = request.file;
+            ScanResult& result = analysis.result;
+            result.file = request.file;
             if (correction_problem) {
-                out.result.warnings.push_back(*correction_problem);
-                if (out.result.status == Status::ok)
-                    out.result.status = Status::warning;
+                result.warnings.push_back(*correction_problem);
+                if (result.status == Status::ok)
+                    result.status = Status::warning;
             }
-            if (out.result.status != Status::error) {
+            if (result.status != Status::error) {
                 const cv::Mat& pixels = analysis.frame.pixels;
                 out.mask = analysis.segmentation.mask.empty() ? cv::Mat::zeros(pixels.rows, pixels.cols, CV_8UC1)
                                                               : analysis.segmentation.mask;
+                // Drawn from the finished result: its numbers and warnings, the corrections' included.
                 if (request.want_overlay)
                     out.overlay = render_overlay(analysis);
             }
+            out.result = std::move(result);
         } catch (const Error& error) {
             out = FileAnalysis{error_result(request.file, error.what()), {}, {}};
         }
