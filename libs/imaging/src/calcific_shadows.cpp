@@ -11,15 +11,22 @@ namespace tendo::detail {
 
 namespace {
 
-/// Mean of a row's unshadowed searchable pixels in [x0, x1), or a negative value when none.
-double side_mean(const float* values, const unsigned char* usable, int x0, int x1) {
+/// Mean of the CV_32FC1 `values` over the non-zero `usable` (CV_8UC1) pixels of columns [x0, x1)
+/// and rows [y0, y1), clipped to the image; a negative value when there are none.
+double usable_mean(const cv::Mat& values, const cv::Mat& usable, int x0, int x1, int y0, int y1) {
+    x0 = std::max(0, x0);
+    x1 = std::min(values.cols, x1);
     double sum = 0.0;
     int n = 0;
-    for (int x = x0; x < x1; ++x)
-        if (usable[x]) {
-            sum += values[x];
-            ++n;
-        }
+    for (int y = std::max(0, y0); y < std::min(values.rows, y1); ++y) {
+        const float* v = values.ptr<float>(y);
+        const unsigned char* ok = usable.ptr<unsigned char>(y);
+        for (int x = x0; x < x1; ++x)
+            if (ok[x]) {
+                sum += v[x];
+                ++n;
+            }
+    }
     return n > 0 ? sum / n : -1.0;
 }
 
@@ -65,21 +72,6 @@ cv::Mat calcific_shadows(const cv::Mat& smooth, const std::vector<int>& top, con
             sum += smooth.at<float>(y, x);
         return sum / (y1 - y0);
     };
-    // Mean of the searched pixels of columns [x0, x1) over rows [y0, y1); 0 when there are none.
-    auto area_mean = [&](int x0, int x1, int y0, int y1) {
-        double sum = 0.0;
-        int n = 0;
-        for (int y = y0; y < y1; ++y) {
-            const float* values = smooth.ptr<float>(y);
-            const unsigned char* ok = searched.ptr<unsigned char>(y);
-            for (int x = std::max(0, x0); x < std::min(smooth.cols, x1); ++x)
-                if (ok[x]) {
-                    sum += values[x];
-                    ++n;
-                }
-        }
-        return n > 0 ? sum / n : 0.0;
-    };
     // Beside the spot the beam is not blocked: a shadow is darker than the tissue there at the
     // same depth (a hypoechoic tendon under its bright rim is as dark beside the rim's lowest
     // point as below it).
@@ -105,9 +97,10 @@ cv::Mat calcific_shadows(const cv::Mat& smooth, const std::vector<int>& top, con
             if (x1 - x0 + 1 > max_spot_px)
                 continue;
             const double below_spot = column_mean(x, start, y_end);
-            const double beside =
-                std::max(area_mean(x0 - beside_gap - beside_span, x0 - beside_gap, start, y_end),
-                         area_mean(x1 + 1 + beside_gap, x1 + 1 + beside_gap + beside_span, start, y_end));
+            const double beside = std::max(
+                usable_mean(smooth, searched, x0 - beside_gap - beside_span, x0 - beside_gap, start, y_end),
+                usable_mean(smooth, searched, x1 + 1 + beside_gap, x1 + 1 + beside_gap + beside_span, start,
+                            y_end));
             if (below_spot >= dark || below_spot >= 0.75 * beside)
                 continue;
             shadow.col(x).rowRange(y + 1, y_end).setTo(255);
@@ -141,8 +134,6 @@ cv::Mat shadows_filled(const cv::Mat& smooth, const cv::Mat& shadow, const cv::M
     cv::Mat usable = searched & ~shadow;
     for (int y = 0; y < smooth.rows; ++y) {
         const unsigned char* in_shadow = shadow.ptr<unsigned char>(y);
-        const unsigned char* ok = usable.ptr<unsigned char>(y);
-        const float* values = smooth.ptr<float>(y);
         float* out = filled.ptr<float>(y);
         for (int x = 0; x < smooth.cols;) {
             if (!in_shadow[x]) {
@@ -152,10 +143,8 @@ cv::Mat shadows_filled(const cv::Mat& smooth, const cv::Mat& shadow, const cv::M
             int end = x;
             while (end < smooth.cols && in_shadow[end])
                 ++end;
-            const double left =
-                side_mean(values, ok, std::max(0, x - margin - span), std::max(0, x - margin));
-            const double right = side_mean(values, ok, std::min(smooth.cols, end + margin),
-                                           std::min(smooth.cols, end + margin + span));
+            const double left = usable_mean(smooth, usable, x - margin - span, x - margin, y, y + 1);
+            const double right = usable_mean(smooth, usable, end + margin, end + margin + span, y, y + 1);
             if (left >= 0.0 || right >= 0.0) {
                 const double a = left >= 0.0 ? left : right;
                 const double b = right >= 0.0 ? right : left;
