@@ -251,6 +251,16 @@ std::pair<View, double> view_and_dice_of_set_case(std::uint64_t set_seed, int in
     return view_and_dice_of(phantom::generate_case(spec, phantom::case_seed(set_seed, index)));
 }
 
+/// Each case (set seed, case) of `tendo evaluate --seed S --n 40` reads `view`, with a Dice above
+/// `min_dice`.
+void expect_set_cases_outlined(View view, double min_dice, const std::vector<std::pair<std::uint64_t, int>>& cases) {
+    for (const auto& [set_seed, index] : cases) {
+        const auto [found, dice] = view_and_dice_of_set_case(set_seed, index);
+        ASSERT_EQ(found, view) << set_seed << " #" << index;
+        EXPECT_GT(dice, min_dice) << set_seed << " #" << index;
+    }
+}
+
 /// Synthetic transverse scan at 0.1 mm/px: muscle over a flat bone surface at row 330 (shadow
 /// below) with a brighter oval of the given half-depth resting on it.
 cv::Mat cross_section_scene(int half_width_px, int half_depth_px) {
@@ -550,33 +560,21 @@ TEST(TendonSegmentation, CrossSectionIsOutlinedWholeWhenItsBrightestPartIsSmall)
     // Tuning cases (set seed, case) whose best box was a bright part of a wide or patchy
     // cross-section: fitted from that box alone the outline had Dice 0.60, 0.56, 0.67, 0.79 and
     // 0.77; fitted from the best three distinct boxes 0.93, 0.97, 0.95, 0.94 and 0.96.
-    for (const auto& [set_seed, index] : std::vector<std::pair<std::uint64_t, int>>{{16, 17}, {18, 29}, {202, 21}, {14, 25}, {15, 33}}) {
-        const auto [view, dice] = view_and_dice_of_set_case(set_seed, index);
-        ASSERT_EQ(view, View::transverse) << set_seed << " #" << index;
-        EXPECT_GT(dice, 0.85) << set_seed << " #" << index;
-    }
+    expect_set_cases_outlined(View::transverse, 0.85, {{16, 17}, {18, 29}, {202, 21}, {14, 25}, {15, 33}});
 }
 
 TEST(TendonSegmentation, WideFaintCrossSectionIsFound) {
     // Cases (set seed, case) of wide or hypoechoic cross-sections whose best box is only a little
     // brighter than the tissue at its sides (lateral contrast 0.079 and 0.091): with a floor of
     // 0.1 they read as no tendon or as a band; Dice 0.85 and 0.96 now.
-    for (const auto& [set_seed, index] : std::vector<std::pair<std::uint64_t, int>>{{905, 1}, {902, 25}}) {
-        const auto [view, dice] = view_and_dice_of_set_case(set_seed, index);
-        ASSERT_EQ(view, View::transverse) << set_seed << " #" << index;
-        EXPECT_GT(dice, 0.8) << set_seed << " #" << index;
-    }
+    expect_set_cases_outlined(View::transverse, 0.8, {{905, 1}, {902, 25}});
 }
 
 TEST(TendonSegmentation, HypoechoicTendonRestingOnTheBoneWinsOverTheNerveBesideIt) {
     // Cases (set seed, case) of a hypoechoic cross-section (37-40 % hypoechoic, or 19 %) beside
     // the round, brighter sciatic nerve, which won on box and rim contrast (Dice 0); the tendon
     // rests on the bone across its width, the nerve touches it at one point if at all.
-    for (const auto& [set_seed, index] : std::vector<std::pair<std::uint64_t, int>>{{101, 37}, {903, 25}, {903, 29}}) {
-        const auto [view, dice] = view_and_dice_of_set_case(set_seed, index);
-        ASSERT_EQ(view, View::transverse) << set_seed << " #" << index;
-        EXPECT_GT(dice, 0.85) << set_seed << " #" << index;
-    }
+    expect_set_cases_outlined(View::transverse, 0.85, {{101, 37}, {903, 25}, {903, 29}});
 }
 
 TEST(TendonSegmentation, ThickTendonWithHypoechoicTopIsOutlinedWhole) {
@@ -584,11 +582,7 @@ TEST(TendonSegmentation, ThickTendonWithHypoechoicTopIsOutlinedWhole) {
     // bright part lies deep under dark foci: the band detector's bar sits on that part, and a
     // superficial border searched only within the bar's reach cut the tendon in two (Dice 0.58,
     // 0.69, 0.77). Searched as far as the thickest tendon's depth: 0.96, 0.99, 0.99.
-    for (const auto& [set_seed, index] : std::vector<std::pair<std::uint64_t, int>>{{18, 18}, {17, 0}, {202, 14}}) {
-        const auto [view, dice] = view_and_dice_of_set_case(set_seed, index);
-        ASSERT_EQ(view, View::longitudinal) << set_seed << " #" << index;
-        EXPECT_GT(dice, 0.9) << set_seed << " #" << index;
-    }
+    expect_set_cases_outlined(View::longitudinal, 0.9, {{18, 18}, {17, 0}, {202, 14}});
 }
 
 TEST(TendonSegmentation, CalcificShadowsDoNotCutTheCrossSection) {
@@ -627,11 +621,7 @@ TEST(TendonSegmentation, CrossSectionBesideAStructureCutByTheViewIsOutlined) {
     // Cases (set seed, case) where the best-scoring ellipse ran past the view's edge, so its
     // outline was not claimed and the view read none; the next choice, in view, is the tendon
     // (Dice 0.97, 0.96, 0.95).
-    for (const auto& [set_seed, index] : std::vector<std::pair<std::uint64_t, int>>{{14, 9}, {911, 33}, {1016, 33}}) {
-        const auto [view, dice] = view_and_dice_of_set_case(set_seed, index);
-        ASSERT_EQ(view, View::transverse) << set_seed << " #" << index;
-        EXPECT_GT(dice, 0.85) << set_seed << " #" << index;
-    }
+    expect_set_cases_outlined(View::transverse, 0.85, {{14, 9}, {911, 33}, {1016, 33}});
 }
 
 TEST(TendonSegmentation, UncalibratedFasciaNegativeIsNoTendonEvenBesideTheViewsEdge) {
