@@ -213,3 +213,24 @@ INSTANTIATE_TEST_SUITE_P(
                       EncodingCase{Encoding::rgb, CalibrationKind::regions, CaseView::negative_fascia, DopplerMode::none, 1}));
 
 } // namespace
+
+// Where the band passes over the bone's step a thin wedge of it can lie on the plateau beyond the
+// insertion. The truth's centreline must still start at the insertion (the tapering tip) and run
+// along the tendon without jumping across the step (these cases' profiles once began on the wedge,
+// 4.5 mm thick, and skipped 8.6 mm of arc over the bone).
+TEST(Phantom, LongitudinalTruthProfileStartsAtTheInsertion) {
+    const std::pair<std::uint64_t, int> cases[] = {{303, 10}, {404, 0}, {505, 0}, {505, 14}, {505, 20}};
+    for (const auto& [seed, index] : cases) {
+        const CaseSpec spec = case_set(seed, index + 1)[static_cast<std::size_t>(index)];
+        ASSERT_EQ(spec.view, CaseView::longitudinal);
+        const auto pc = generate_case(spec, case_seed(seed, index));
+        const auto& profile = pc.truth["thickness_mm"]["profile"];
+        ASSERT_GT(profile.size(), 100u) << seed << " #" << index;
+        EXPECT_LT(profile[0][1].get<double>(), 1.0) << seed << " #" << index;
+        double largest_step_mm = 0;
+        for (std::size_t i = 1; i < profile.size(); ++i)
+            largest_step_mm = std::max(largest_step_mm, profile[i][0].get<double>() - profile[i - 1][0].get<double>());
+        EXPECT_LT(largest_step_mm, 0.5) << seed << " #" << index;
+        EXPECT_FALSE(pc.truth["thickness_mm"]["at_reference"].is_null()) << seed << " #" << index;
+    }
+}

@@ -48,7 +48,10 @@ Thickness longitudinal_thickness(const Anatomy& a, const ProbeGeometryModel& g, 
         c_max = std::max(c_max, p.x);
     }
     const double y_lo = g.rect.y * g.dy, y_hi = (g.rect.y + g.rect.height) * g.dy;
-    std::vector<cv::Point2d> line;
+    // The centreline runs over the longest unbroken stretch of columns holding tendon: where the
+    // band passes over the bone's step, a thin wedge of it can be left on the plateau beyond the
+    // insertion, and a line through both would start on that wedge instead of at the insertion.
+    std::vector<cv::Point2d> line, run;
     for (double x = (c_min - 3) * g.dx; x <= (c_max + 3) * g.dx; x += 0.05) {
         double first = -1, last = -1;
         for (double y = y_lo; y <= y_hi + 5.0; y += 0.01)
@@ -59,9 +62,16 @@ Thickness longitudinal_thickness(const Anatomy& a, const ProbeGeometryModel& g, 
             } else if (first >= 0) {
                 break;
             }
-        if (first >= 0)
-            line.emplace_back(x, (first + last) / 2.0);
+        if (first >= 0) {
+            run.emplace_back(x, (first + last) / 2.0);
+        } else if (!run.empty()) {
+            if (run.size() > line.size())
+                line.swap(run);
+            run.clear();
+        }
     }
+    if (run.size() > line.size())
+        line.swap(run);
     if (line.size() < 4)
         return t;
     if (!a.flip)
