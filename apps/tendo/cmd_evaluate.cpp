@@ -79,6 +79,19 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y) {
     return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : std::nan("");
 }
 
+/// The highest Spearman any readings without ties can reach against `truth`: when many true
+/// values tie (healthy tendons, hypoechoic fraction 0), readings that tell them apart cannot
+/// correlate fully with a truth that does not.
+double untied_spearman_ceiling(const std::vector<double>& truth) {
+    std::vector<std::size_t> order(truth.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return truth[i] < truth[j]; });
+    std::vector<double> best_readings(truth.size());
+    for (std::size_t k = 0; k < order.size(); ++k)
+        best_readings[order[k]] = static_cast<double>(k);
+    return pearson(best_readings, ranks(truth));
+}
+
 struct Series {
     std::vector<double> values;
     int missing = 0; // truth known, prediction null
@@ -297,6 +310,14 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
             std::cerr << "floor missed: " << key << " = " << row->value << ", required " << rule.substr(op) << '\n';
             floors = false;
         }
+    }
+    const auto healthy = std::count(hypo_true.begin(), hypo_true.end(), 0.0);
+    if (healthy > 1 && hypo_true.size() >= 3) {
+        char ceiling[160];
+        std::snprintf(ceiling, sizeof ceiling,
+                      "hypoechoic fraction: %d of %zu true values are 0; readings without ties reach at most Spearman %.3f\n",
+                      static_cast<int>(healthy), hypo_true.size(), untied_spearman_ceiling(hypo_true));
+        std::cout << (options.markdown ? "\n" : "") << ceiling;
     }
     std::cout << "seed " << options.seed << ", " << options.n << " cases, " << errors << " unreadable\n";
     std::cout.flush();
