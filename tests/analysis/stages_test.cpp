@@ -585,6 +585,15 @@ TEST(TendonSegmentation, ThickTendonWithHypoechoicTopIsOutlinedWhole) {
     expect_set_cases_outlined(View::longitudinal, 0.9, {{18, 18}, {17, 0}, {202, 14}});
 }
 
+TEST(TendonSegmentation, ThickTendonWithALongFocusIsOutlinedWhole) {
+    // Cases (set seed, case) of thick tendons (10.2-11.7 mm) with a hypoechoic focus 20-40 mm long
+    // through their middle: the focus is dark along every row of the band, so it is not enclosed
+    // within the 10 mm row span and the deep border followed its top (Dice 0.49, 0.43, 0.66;
+    // thickness max 6.2 mm against 12.2). Read along the band, with tendon on both sides and under
+    // it: 0.99, 0.97, 0.99.
+    expect_set_cases_outlined(View::longitudinal, 0.9, {{915, 18}, {1017, 22}, {912, 36}});
+}
+
 TEST(TendonSegmentation, CalcificShadowsDoNotCutTheCrossSection) {
     // Cross-sections with three calcific foci each (`tendo phantom --seed S --view transverse
     // --calcific-foci 3`): their shadows split the tendon into dark and bright columns, and the

@@ -295,7 +295,8 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     const double split = otsu_split(around);
     // Region sums read grey levels in which a dark stretch of a row with brighter tissue on both
     // sides within kFocusSpanMm counts as that brighter level: a hypoechoic focus enclosed by the
-    // tendon along its length, unlike the muscle under it, which is dark all along.
+    // tendon along its length, unlike the muscle under it, which is dark all along. Longer foci
+    // deep of the band's centre are read along the band itself (`fill_foci_along_band`).
     const ColumnSums region_sums = [&] {
         // Only the band's rows and the span beyond its ends are read (rows are filled on their own).
         const int span = mm_to_px(kFocusSpanMm, w.px_x);
@@ -310,6 +311,7 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         cv::Mat levels = smooth.clone();
         if (!near_band.empty())
             enclosed_foci_filled(smooth(near_band), w.searched(near_band), span, w.px_x).copyTo(levels(near_band));
+        fill_foci_along_band(levels, smooth, w, centre, cand.x0, n, border_reach, split);
         return ColumnSums(levels);
     }();
     const double region_weight = 1.0 / (level * w.px_y); // grey above the split, summed per mm of depth

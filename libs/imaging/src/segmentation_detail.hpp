@@ -55,6 +55,10 @@ double percentile(const cv::Mat& image, const cv::Mat& mask, double pct);
 /// but keeps the same set, so one gathering serves several calls.
 double percentile_of(std::vector<float>& values, double pct);
 
+/// Per pixel, the lower of the brightest values of `levels` (CV_32FC1) within `span_px` to its left
+/// and within `span_px` to its right on its row (0 beyond the image).
+cv::Mat brightest_on_both_sides(const cv::Mat& levels, int span_px);
+
 /// Each pixel raised to the lower of the brightest levels within `span_px` to its left and to its
 /// right on its row (levels smoothed along the row over about a millimetre, `px_per_mm_x`; only
 /// non-zero `searched` pixels count as brighter tissue, so bone and the view's edge never do): a

@@ -83,6 +83,15 @@ struct TransCandidate {
 /// of change per column. `score` is rows x (x1 - x0 + 1), kNone where the border may not go.
 std::vector<int> border_path(const cv::Mat& score, float bend);
 
+/// Raises `levels` (a copy of `smooth`, frame rows x columns) where a hypoechoic focus too long for
+/// the row span of `enclosed_foci_filled` lies deep of a band's centre (lengthwise degeneration of a
+/// thick tendon can run 10-30 mm, leaving bright tendon only over and under it): read along the
+/// band (columns x0 .. x0 + n - 1, `centre` per frame column, `reach` rows either side), a darker
+/// pixel with tendon-level tissue (at least `split`) on both sides along the band and under it in
+/// its column counts as that level.
+void fill_foci_along_band(cv::Mat& levels, const cv::Mat& smooth, const Work& w, const std::vector<int>& centre, int x0,
+                          int n, int reach, double split);
+
 /// The best band that ends at an insertion, with its superficial and deep borders; `smooth` is the
 /// work image blurred along the fibres, `level` the bright tissue level.
 LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,

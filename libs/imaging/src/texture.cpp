@@ -26,12 +26,16 @@ cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int
     cv::Mat level_along;
     cv::GaussianBlur(smooth, level_along, cv::Size(0, 0), std::max(1.0, px_per_mm_x), 0.1);
     level_along.setTo(0.0f, searched == 0);
+    return cv::max(smooth, brightest_on_both_sides(level_along, span_px));
+}
+
+cv::Mat brightest_on_both_sides(const cv::Mat& levels, int span_px) {
     const int span = std::max(2, span_px);
     const cv::Mat line = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(span, 1));
     cv::Mat left, right; // brightest within the span ending at (left) or starting at (right) each pixel
-    cv::dilate(level_along, left, line, cv::Point(span - 1, 0), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
-    cv::dilate(level_along, right, line, cv::Point(0, 0), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
-    return cv::max(smooth, cv::min(left, right));
+    cv::dilate(levels, left, line, cv::Point(span - 1, 0), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
+    cv::dilate(levels, right, line, cv::Point(0, 0), 1, cv::BORDER_CONSTANT, cv::Scalar(0));
+    return cv::min(left, right);
 }
 
 namespace {
