@@ -24,7 +24,7 @@ void fill_foci_along_band(cv::Mat& levels, const cv::Mat& smooth, const Work& w,
                           const std::vector<int>& centre, int x0, int n, int reach, double split) {
     const int rows = smooth.rows;
     const int depth = 2 * reach + 1;
-    const cv::Mat searched = w.searched(cv::Rect(0, 0, smooth.cols, smooth.rows));
+    const cv::Mat searched = w.searched(cv::Rect(x0, 0, n, rows)); // the band's columns only
     // The band straightened: column i is the frame's column x0 + i shifted so that the band's
     // centre lies on row `reach`, and rows run along the band instead of along the image.
     auto frame_row = [&](int i, int r) { return centre[static_cast<std::size_t>(x0 + i)] - reach + r; };
@@ -36,7 +36,7 @@ void fill_foci_along_band(cv::Mat& levels, const cv::Mat& smooth, const Work& w,
             if (y < 0 || y >= rows)
                 continue;
             along.at<float>(r, i) = smooth.at<float>(y, x0 + i);
-            inside.at<unsigned char>(r, i) = searched.at<unsigned char>(y, x0 + i);
+            inside.at<unsigned char>(r, i) = searched.at<unsigned char>(y, i);
         }
     cv::Mat tendon_level;
     cv::GaussianBlur(along, tendon_level, cv::Size(0, 0), std::max(1.0, w.px_x), kAcrossBandMm * w.px_y);
