@@ -8,7 +8,8 @@ namespace tendo::detail {
 
 namespace {
 
-/// How far along the band tendon-level tissue may lie on either side of a focus.
+/// How far along the band tendon-level tissue may lie on either side of a focus: a focus up to this
+/// long is taken in whole, a longer one over its middle (the rest is left to the border paths).
 constexpr double kSpanAlongBandMm = 30.0;
 /// Tendon tissue is thicker than a bright line: levels are averaged over this much across the band
 /// before they count as tendon, so a paratenon or a muscle septum alone does not enclose anything.

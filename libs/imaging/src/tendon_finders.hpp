@@ -85,7 +85,7 @@ std::vector<int> border_path(const cv::Mat& score, float bend);
 
 /// Raises `levels` (a copy of `smooth`, frame rows x columns) where a hypoechoic focus too long for
 /// the row span of `enclosed_foci_filled` lies deep of a band's centre (lengthwise degeneration of a
-/// thick tendon can run 10-30 mm, leaving bright tendon only over and under it): read along the
+/// thick tendon can run 20-40 mm, leaving bright tendon only over and under it): read along the
 /// band (columns x0 .. x0 + n - 1, `centre` per frame column, `reach` rows either side), a darker
 /// pixel with tendon-level tissue (at least `split`) on both sides along the band and under it in
 /// its column counts as that level.
