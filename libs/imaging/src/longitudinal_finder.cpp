@@ -45,6 +45,26 @@ double otsu_split(const std::vector<float>& values) {
     return lo + (best_i + 1.0) / kBins * (hi - lo);
 }
 
+/// `w.searched(area)` without the pixels that have bone within `reach_px` along their row: the
+/// cortex's brightness spreads that far into the smoothed rows beside a steep bone, and must not
+/// pass for tendon enclosing the tissue between a band and the bone it inserts on.
+cv::Mat searched_away_from_bone(const Work& w, const cv::Rect& area, int reach_px) {
+    cv::Mat searched = w.searched(area);
+    if (!w.bone.found())
+        return searched;
+    cv::Mat bone = cv::Mat::zeros(area.size(), CV_8UC1);
+    for (int x = area.x; x < area.x + area.width; ++x) {
+        if (w.bone.row_per_col[static_cast<std::size_t>(x)] < 0)
+            continue;
+        const int from = std::max(area.y, w.limit[static_cast<std::size_t>(x)]);
+        if (from < area.y + area.height)
+            bone(cv::Range(from - area.y, area.height), cv::Range(x - area.x, x - area.x + 1)).setTo(255);
+    }
+    cv::dilate(bone, bone, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * reach_px + 1, 1)));
+    searched.setTo(0, bone);
+    return searched;
+}
+
 } // namespace
 
 LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
@@ -267,8 +287,8 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     std::nth_element(half.begin(), half.begin() + static_cast<std::ptrdiff_t>(half.size() / 2), half.end());
     const int hm = half[half.size() / 2];
 
-    // Borders: the strongest dark-to-bright rise above the centre and bright-to-dark fall below,
-    // each a smooth path. The deep border may sit on the bone when no dark gap separates them.
+    // Borders: the strongest dark-to-bright rise going down and bright-to-dark fall, the first
+    // mostly above the centre and the second below it, each a smooth path. The deep border may sit on the bone when no dark gap separates them.
     const int reach = static_cast<int>(std::lround(1.8 * hm + 0.6 * w.px_y));
     // The bar detector may lock on a bright part of a thick tendon whose other part is hypoechoic:
     // the bright top over a dark deep half, or a bright deep half under dark foci at the top (then
@@ -279,8 +299,6 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     const int rk = mm_to_px(0.4, w.px_y);
     const int near_gap = mm_to_px(0.3, w.px_y);
     const int far_gap = near_gap + mm_to_px(1.2, w.px_y);
-    // Region term: the grey level half-way between the band and the tissue above it; a border
-    // that takes in tissue darker than this loses, one that leaves out brighter tissue loses too.
     // Region term: Otsu's split of the grey levels around the band (tendon against the tissue
     // around it); a border that takes in darker tissue loses, one that leaves out brighter loses.
     std::vector<float> around;
@@ -307,10 +325,14 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             y0 = std::min(y0, c - border_reach);
             y1 = std::max(y1, c + border_reach + 1);
         }
+        // The rows are smoothed over a millimetre before they are compared (`enclosed_foci_filled`).
+        const int bone_reach = mm_to_px(1.0, w.px_x);
         const cv::Rect near_band = cv::Rect(cand.x0 - margin, y0, n + 2 * margin, y1 - y0) & cv::Rect(0, 0, cols, rows);
         cv::Mat levels = smooth.clone();
-        if (!near_band.empty())
-            enclosed_foci_filled(smooth(near_band), w.searched(near_band), span, w.px_x).copyTo(levels(near_band));
+        if (!near_band.empty()) {
+            const cv::Mat enclosing = searched_away_from_bone(w, near_band, bone_reach);
+            enclosed_foci_filled(smooth(near_band), enclosing, span, w.px_x).copyTo(levels(near_band));
+        }
         fill_foci_along_band(levels, smooth, w, centre, cand.x0, n, border_reach, split);
         return ColumnSums(levels);
     }();
@@ -331,7 +353,10 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         // not beyond the image: where they would, no edge is seen.
         const int imaged_top = w.first_tissue[static_cast<std::size_t>(cx)];
         auto mean_above = [&](int a, int b) { return sums.mean(cx, std::max(imaged_top, a), std::min(limit, b)); };
-        for (int yy = std::max(top + 1, c - border_reach); yy <= c - inner; ++yy) {
+        // The superficial border may lie below the centre (down to where the deep border's search
+        // begins): the thickest bars can take the muscle over a thinner tendon in with it, their
+        // centre then above the tendon.
+        for (int yy = std::max(top + 1, c - border_reach); yy <= std::min(limit - 2, c + inner - 1); ++yy) {
             const bool above_seen = yy - far_gap >= imaged_top;
             const double just_inside = mean_rows(yy + near_gap, yy + far_gap);
             // A bright line is the tendon's paratenon only over tissue as bright as tendon (above
@@ -341,7 +366,11 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
                                      : 0.0;
             const double step = above_seen ? just_inside - mean_above(yy - far_gap, yy - near_gap) : 0.0;
             const float v = static_cast<float>((ridge + step) / level);
-            const double region = split > 0.0 ? (region_sums.sum(cx, yy, c + 1) - split * (c + 1 - yy)) * region_weight : 0.0;
+            // Tissue from the border to the centre is taken in; below the centre, what lies between
+            // the centre and the border is left out (the sign turns).
+            const double taken_in = yy <= c ? region_sums.sum(cx, yy, c + 1) - split * (c + 1 - yy)
+                                            : -(region_sums.sum(cx, c + 1, yy) - split * (yy - c - 1));
+            const double region = split > 0.0 ? taken_in * region_weight : 0.0;
             top_score.at<float>(yy, i) = v + static_cast<float>(region);
             strongest = std::max(strongest, v);
         }
@@ -472,10 +501,10 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         int b = bottom_path[static_cast<std::size_t>(i)];
         // A column where a border search found nothing keeps the detector's own bar (cut by the
         // bone at the insertion).
-        if (t < 0 || t >= c)
+        if (t < 0)
             t = std::max(w.top[static_cast<std::size_t>(cx)], c - hm);
-        if (b <= c || b >= rows)
-            b = std::max(c + 1, std::min(w.limit[static_cast<std::size_t>(cx)] - 1, c + hm));
+        if (b <= t || b >= rows)
+            b = std::max(t + 1, std::min(w.limit[static_cast<std::size_t>(cx)] - 1, c + hm));
         cand.top_edge.push_back(t);
         // Resting on the bone: the border is the cortical surface itself.
         cand.bottom_edge.push_back(b == w.limit[static_cast<std::size_t>(cx)] - 1 && w.bone.row_per_col[static_cast<std::size_t>(cx)] >= 0 ? b + 0.5 : b);
