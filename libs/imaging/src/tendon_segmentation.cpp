@@ -337,13 +337,15 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // muscle between two fasciae reaches about a fifth.
     constexpr double kMinBandContrast = 0.25;
     // Seen lengthways the common tendon runs on from its insertion for centimetres: a band shorter
-    // than 15 mm (or than 2.5 thicknesses) is some other structure.
+    // than 15 mm (or than twice its thickness) is some other structure. A thickened tendon (10-12
+    // mm) may show only 25 mm of its length in the view, no more than 2.5 thicknesses.
     constexpr double kMinBandLengthMm = 15.0;
+    constexpr double kMinBandLengthPerThickness = 2.0;
     // The superficial border's last millimetres at either end follow its course just before
     // (`hold_border_at_end`).
     constexpr double kHeldEndMm = 8.0;
     constexpr double kTrendMm = 4.0;
-    const bool long_shape = lc.found && lc.length_mm >= std::max(kMinBandLengthMm, 2.5 * lc.thickness_mm) &&
+    const bool long_shape = lc.found && lc.length_mm >= std::max(kMinBandLengthMm, kMinBandLengthPerThickness * lc.thickness_mm) &&
                             lc.thickness_mm >= 2.5 && lc.contrast >= kMinBandContrast;
     // A tendon seen lengthways is bright along its whole length (a bright patch that a band
     // merely crosses is not); a cross-section is darker at both sides than inside. Its fibrils
