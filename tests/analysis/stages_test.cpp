@@ -609,6 +609,13 @@ TEST(TendonSegmentation, ThickTendonWithAShortStretchInViewIsABand) {
     expect_set_cases_outlined(View::longitudinal, 0.9, {{1005, 6}, {808, 6}, {904, 6}});
 }
 
+TEST(TendonSegmentation, ThickBrightTendonDoesNotHideTheBone) {
+    // Cases (set seed, case) of tendons 11.6-11.7 mm thick, bright and filling a third of the
+    // tissue: the median tissue grey rose to more than half the cortex's, and the bone was refused
+    // ("no bone surface found", `none`). Its shadow is black: bands with Dice 0.98, 0.99.
+    expect_set_cases_outlined(View::longitudinal, 0.95, {{1007, 30}, {913, 14}});
+}
+
 TEST(TendonSegmentation, CortexBesideTheInsertionDoesNotEncloseTheTissueUnderTheBand) {
     // Set 13, case 0: where the band meets the bone's rise, the dark tissue between the band's deep
     // border and the bone read as a focus enclosed by the cortex's brightness, which the rows'

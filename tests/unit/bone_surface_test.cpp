@@ -39,5 +39,26 @@ TEST(BoneSurface, WithoutTheExtentTheShadowIsNotSeen) {
     EXPECT_FALSE(bone.found());
 }
 
+TEST(BoneSurface, BrightTendonOverTheBoneDoesNotHideIt) {
+    // A thick bright band (grey 150) fills most of the tissue over the cortex, so the median tissue
+    // level is more than half the cortex's: the surface is still bone because its shadow is black.
+    ShadowScene s;
+    s.smooth.rowRange(40, 118).setTo(150.0f);
+    const BoneSurface bone = bone_surface_on(s.smooth, s.lit, tissue_levels(s.smooth, s.lit), 4.0, s.extent);
+    ASSERT_TRUE(bone.found());
+    EXPECT_NEAR(bone.row_per_col[80], 120, 1);
+}
+
+TEST(BoneSurface, BrightLineOverDarkerTissueIsNotBone) {
+    // The same band, filling the tissue over the line, over tissue that is only darker (grey 60
+    // under the line, not a shadow): a line not far brighter than the tissue is not a cortex.
+    ShadowScene s;
+    s.smooth.rowRange(0, 118).setTo(150.0f);
+    s.smooth.rowRange(123, 200).setTo(60.0f);
+    s.lit.rowRange(123, 200).setTo(255);
+    const BoneSurface bone = bone_surface_on(s.smooth, s.lit, tissue_levels(s.smooth, s.lit), 4.0, s.extent);
+    EXPECT_FALSE(bone.found());
+}
+
 } // namespace
 } // namespace tendo::detail

@@ -137,7 +137,11 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, c
     }
     bone.strength = std::clamp(total / std::max(1, length), 0.0, 1.0);
     // A cortex is far brighter than the soft tissue and casts a shadow: compare the surface with
-    // the median tissue level and with what lies below it, in absolute grey terms.
+    // the median tissue level and with what lies below it, in absolute grey terms. A thickened
+    // tendon can fill a third of the tissue and raise its median to near the cortex's half; a
+    // surface over a shadow this dark (an acoustic shadow, not merely darker tissue) is bone
+    // whatever the median.
+    constexpr double kDarkShadowFraction = 0.15;
     {
         const double tissue_median = levels.median;
         double surface = 0.0, below = 0.0;
@@ -151,7 +155,8 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, c
         }
         surface /= std::max(1, n);
         below /= std::max(1, n);
-        if (surface < 1.8 * tissue_median || surface < 0.7 * level || below > 0.5 * surface)
+        const bool over_dark_shadow = below <= kDarkShadowFraction * surface;
+        if ((surface < 1.8 * tissue_median && !over_dark_shadow) || surface < 0.7 * level || below > 0.5 * surface)
             bone.strength = 0.0;
     }
     if (length < 3 * std::max(1.0, px_per_mm_y) || bone.strength < 0.3) {
