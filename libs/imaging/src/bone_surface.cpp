@@ -156,7 +156,8 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, c
         surface /= std::max(1, n);
         below /= std::max(1, n);
         const bool over_dark_shadow = below <= kDarkShadowFraction * surface;
-        if ((surface < 1.8 * tissue_median && !over_dark_shadow) || surface < 0.7 * level || below > 0.5 * surface)
+        const bool far_brighter_than_tissue = surface >= 1.8 * tissue_median || over_dark_shadow;
+        if (!far_brighter_than_tissue || surface < 0.7 * level || below > 0.5 * surface)
             bone.strength = 0.0;
     }
     if (length < 3 * std::max(1.0, px_per_mm_y) || bone.strength < 0.3) {
