@@ -139,9 +139,11 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, c
     // A cortex is far brighter than the soft tissue and casts a shadow: compare the surface with
     // the median tissue level and with what lies below it, in absolute grey terms. A thickened
     // tendon can fill a third of the tissue and raise its median to near the cortex's half; a
-    // surface over a shadow this dark (an acoustic shadow, not merely darker tissue) is bone
-    // whatever the median.
+    // surface among the brightest echoes (0.9 of the 99th percentile) over a shadow this dark (an
+    // acoustic shadow, not merely darker tissue) is bone whatever the median. Not a dimmer line
+    // over black: the noise at the bottom of a deep, high-gain image ends that way.
     constexpr double kDarkShadowFraction = 0.15;
+    constexpr double kBrightestEchoFraction = 0.9;
     {
         const double tissue_median = levels.median;
         double surface = 0.0, below = 0.0;
@@ -155,7 +157,8 @@ BoneSurface bone_surface_on(const cv::Mat& smooth, const cv::Mat& tissue_mask, c
         }
         surface /= std::max(1, n);
         below /= std::max(1, n);
-        const bool over_dark_shadow = below <= kDarkShadowFraction * surface;
+        const bool over_dark_shadow =
+            below <= kDarkShadowFraction * surface && surface >= kBrightestEchoFraction * level;
         const bool far_brighter_than_tissue = surface >= 1.8 * tissue_median || over_dark_shadow;
         if (!far_brighter_than_tissue || surface < 0.7 * level || below > 0.5 * surface)
             bone.strength = 0.0;
