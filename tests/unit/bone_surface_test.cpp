@@ -60,5 +60,15 @@ TEST(BoneSurface, BrightLineOverDarkerTissueIsNotBone) {
     EXPECT_FALSE(bone.found());
 }
 
+TEST(BoneSurface, DimLineOverBlackUnderBrighterTissueIsNotBone) {
+    // A line at 0.7 of the brightest tissue over black, as the noise at the bottom of a deep,
+    // high-gain image ends: a shadow alone does not make it a cortex.
+    ShadowScene s;
+    s.smooth.rowRange(40, 100).setTo(170.0f);
+    s.smooth.rowRange(120, 123).setTo(120.0f);
+    const BoneSurface bone = bone_surface_on(s.smooth, s.lit, tissue_levels(s.smooth, s.lit), 4.0, s.extent);
+    EXPECT_FALSE(bone.found());
+}
+
 } // namespace
 } // namespace tendo::detail
