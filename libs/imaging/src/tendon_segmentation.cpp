@@ -224,6 +224,35 @@ void lower_top_to_rim_crest(cv::Mat& mask, const cv::Mat& grey, double dx, doubl
     }
 }
 
+/// Clears `mask` pixels that lie in the black beside the imaged area, row by row: before the first
+/// and after the last pixel where `grey`, lightly smoothed (a lone dark pixel at the edge does not
+/// count), reaches 3. The tissue area (a region's rectangle, or an area found through a closing)
+/// and the search at the working resolution reach a few pixels past a fan's edge, where the black
+/// would read as hypoechoic tendon. Dark speckle and shadows inside the imaged area stay.
+void keep_lit(cv::Mat& mask, const cv::Mat& grey) {
+    const cv::Rect box = cv::boundingRect(mask);
+    if (box.empty())
+        return;
+    const int margin = 5;
+    const cv::Rect around = cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
+                            cv::Rect(0, 0, grey.cols, grey.rows);
+    cv::Mat lit;
+    cv::GaussianBlur(grey(around), lit, cv::Size(0, 0), 0.7);
+    cv::Mat inside = mask(around);
+    for (int y = 0; y < lit.rows; ++y) {
+        const unsigned char* level = lit.ptr<unsigned char>(y);
+        unsigned char* m = inside.ptr<unsigned char>(y);
+        int first = 0;
+        int last = lit.cols - 1;
+        while (first < lit.cols && level[first] < 3)
+            ++first;
+        while (last >= first && level[last] < 3)
+            --last;
+        std::fill(m, m + first, static_cast<unsigned char>(0));
+        std::fill(m + last + 1, m + lit.cols, static_cast<unsigned char>(0));
+    }
+}
+
 } // namespace
 
 TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue, const cv::Mat& colour_mask,
@@ -570,6 +599,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         cv::resize(w.tissue, searched, grey.size(), 0, 0, cv::INTER_NEAREST);
         cv::dilate(searched, searched, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
         seg.mask &= tissue_mask & searched;
+        keep_lit(seg.mask, grey);
         // The mask stays above the bone. A cross-section lies on the tuberosity, its deep surface
         // the cortex's interface (the crest, below the line's rising flank): where the outline's
         // bottom stops at most 1 mm short of the flank, the gap is tendon and is filled down to the
