@@ -625,7 +625,8 @@ TEST(TendonSegmentation, MaskStaysInTheImagedArea) {
         const cv::Mat& frame = c.frames[static_cast<std::size_t>(c.analysed_frame)];
         const TissueArea tissue = find_tissue_area(frame, c.regions);
         const DopplerSeparation doppler = separate_doppler(frame, tissue, c.regions);
-        const TendonSegmentation seg = segment_tendon(to_grey(frame), tissue, doppler.colour_mask, c.spec.spacing_mm);
+        const TendonSegmentation seg =
+            segment_tendon(to_grey(frame), tissue, doppler.colour_mask, c.spec.spacing_mm);
         ASSERT_EQ(seg.view, View::longitudinal) << set_seed << " #" << index;
         cv::Mat outside;
         cv::bitwise_and(seg.mask, ~c.tissue_mask, outside);

@@ -233,8 +233,8 @@ void keep_lit(cv::Mat& mask, const cv::Mat& grey) {
     const cv::Rect box = cv::boundingRect(mask);
     if (box.empty())
         return;
-    const int margin = 5;
-    const cv::Rect around = cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
+    const int margin = 5; // the smoothing's reach, so the rows' ends are read as the frame has them
+    const cv::Rect around = (box - cv::Point(margin, margin) + cv::Size(2 * margin, 2 * margin)) &
                             cv::Rect(0, 0, grey.cols, grey.rows);
     cv::Mat lit;
     cv::GaussianBlur(grey(around), lit, cv::Size(0, 0), 0.7);
