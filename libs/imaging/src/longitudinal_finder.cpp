@@ -288,7 +288,8 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     const int hm = half[half.size() / 2];
 
     // Borders: the strongest dark-to-bright rise going down and bright-to-dark fall, the first
-    // mostly above the centre and the second below it, each a smooth path. The deep border may sit on the bone when no dark gap separates them.
+    // mostly above the centre and the second below it, each a smooth path. The deep border may sit
+    // on the bone when no dark gap separates them.
     const int reach = static_cast<int>(std::lround(1.8 * hm + 0.6 * w.px_y));
     // The bar detector may lock on a bright part of a thick tendon whose other part is hypoechoic:
     // the bright top over a dark deep half, or a bright deep half under dark foci at the top (then

@@ -374,8 +374,9 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // (`hold_border_at_end`).
     constexpr double kHeldEndMm = 8.0;
     constexpr double kTrendMm = 4.0;
-    const bool long_shape = lc.found && lc.length_mm >= std::max(kMinBandLengthMm, kMinBandLengthPerThickness * lc.thickness_mm) &&
-                            lc.thickness_mm >= 2.5 && lc.contrast >= kMinBandContrast;
+    const double min_band_length_mm = std::max(kMinBandLengthMm, kMinBandLengthPerThickness * lc.thickness_mm);
+    const bool long_shape = lc.found && lc.length_mm >= min_band_length_mm && lc.thickness_mm >= 2.5 &&
+                            lc.contrast >= kMinBandContrast;
     // A tendon seen lengthways is bright along its whole length (a bright patch that a band
     // merely crosses is not); a cross-section is darker at both sides than inside. Its fibrils
     // are parallel lines there (a coherent structure tensor, 0.64 or more on the phantom's
