@@ -577,6 +577,14 @@ TEST(TendonSegmentation, HypoechoicTendonRestingOnTheBoneWinsOverTheNerveBesideI
     expect_set_cases_outlined(View::transverse, 0.85, {{101, 37}, {903, 25}, {903, 29}});
 }
 
+TEST(TendonSegmentation, TendonOnTheTuberositysCrestWinsOverTheNerveOnItsFlank) {
+    // Cases (set seed, case) of thin hypoechoic cross-sections (3.0-3.6 mm, 23-39 % hypoechoic)
+    // on the crest of the tuberosity, beside the brighter nerve lying on its flank, where the bone
+    // slopes 0.25-0.43: the nerve's contact with the bone made it win (Dice 0). Contact counted
+    // only where the bone faces the probe: 0.92, 0.91, 0.83.
+    expect_set_cases_outlined(View::transverse, 0.8, {{707, 1}, {920, 1}, {1019, 5}});
+}
+
 TEST(TendonSegmentation, ThickTendonWithHypoechoicTopIsOutlinedWhole) {
     // Cases (set seed, case) of thick tendons (11.9, 11.5 and 11.3 mm; 30-40 % hypoechoic) whose
     // bright part lies deep under dark foci: the band detector's bar sits on that part, and a
