@@ -391,9 +391,18 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
     const float typical_edge = sorted[sorted.size() / 2];
     const int gap_probe = mm_to_px(1.0, w.px_y);
+    // At the insertion, where the fibres enter the bone, the cortex is the deep edge. Farther on
+    // the tendon leaves the bone as the bone curves away under it, and the tissue between them
+    // (its last millimetre brightened by the cortex's blur) drew the deep border down to the bone:
+    // there the tendon's own lower edge is the border. The footprint is taken as the band's last
+    // 8 mm at the bone (a thick tendon's deep border is held below a focus from there on).
+    constexpr double kInsertionFootprintMm = 8.0;
+    const int footprint = mm_to_px(kInsertionFootprintMm, w.px_x);
     for (int i = 0; i < n; ++i) {
         const int cx = cand.x0 + i;
         const int limit = w.limit[static_cast<std::size_t>(cx)];
+        if ((insertion_side > 0 ? i : n - 1 - i) > footprint)
+            continue;
         // Resting on the bone, the cortex is the deep edge, worth most of a typical edge; the
         // tissue taken in above it still counts.
         const int c = centre[static_cast<std::size_t>(cx)];
