@@ -231,24 +231,34 @@ TEST(TendonSegmentation, HypoechoicFocusInTheDeepHalfStaysInside) {
     }
 }
 
-/// A phantom case analysed as the pipeline does (tissue area, Doppler separation, segmentation of
-/// the analysed frame): the view read and the Dice of the mask against the true one.
-std::pair<View, double> view_and_dice_of(const phantom::PhantomCase& c) {
+/// A phantom case segmented as the pipeline does (tissue area, Doppler separation, segmentation of
+/// the analysed frame).
+TendonSegmentation segmented_as_analysed(const phantom::PhantomCase& c) {
     const cv::Mat& frame = c.frames[static_cast<std::size_t>(c.analysed_frame)];
     const TissueArea tissue = find_tissue_area(frame, c.regions);
     const DopplerSeparation doppler = separate_doppler(frame, tissue, c.regions);
     // A file without a calibration gives the pipeline no spacing.
     const std::optional<Spacing> spacing_mm =
         c.spec.calibration == phantom::CalibrationKind::none ? std::nullopt : std::optional<Spacing>(c.spec.spacing_mm);
-    const TendonSegmentation seg = segment_tendon(to_grey(frame), tissue, doppler.colour_mask, spacing_mm);
+    return segment_tendon(to_grey(frame), tissue, doppler.colour_mask, spacing_mm);
+}
+
+/// The view read of a phantom case and the Dice of its mask against the true one.
+std::pair<View, double> view_and_dice_of(const phantom::PhantomCase& c) {
+    const TendonSegmentation seg = segmented_as_analysed(c);
     const double overlap = cv::countNonZero(seg.mask & c.tendon_mask);
     return {seg.view, 2.0 * overlap / (cv::countNonZero(seg.mask) + cv::countNonZero(c.tendon_mask))};
 }
 
-/// The same for case `index` of `tendo evaluate --seed set_seed --n 40`.
-std::pair<View, double> view_and_dice_of_set_case(std::uint64_t set_seed, int index) {
+/// Case `index` of `tendo evaluate --seed set_seed --n 40`.
+phantom::PhantomCase set_case(std::uint64_t set_seed, int index) {
     const phantom::CaseSpec spec = phantom::case_set(set_seed, 40)[static_cast<std::size_t>(index)];
-    return view_and_dice_of(phantom::generate_case(spec, phantom::case_seed(set_seed, index)));
+    return phantom::generate_case(spec, phantom::case_seed(set_seed, index));
+}
+
+/// `view_and_dice_of` for case `index` of `tendo evaluate --seed set_seed --n 40`.
+std::pair<View, double> view_and_dice_of_set_case(std::uint64_t set_seed, int index) {
+    return view_and_dice_of(set_case(set_seed, index));
 }
 
 /// Each case (set seed, case) of `tendo evaluate --seed S --n 40` reads `view`, with a Dice above
@@ -628,13 +638,8 @@ TEST(TendonSegmentation, MaskStaysInTheImagedArea) {
     // Cases (set seed, case) of bands that run to a fan's slanted edge: the mask reached 6-7
     // pixels into the black beside it (2.1 % and 1.4 % of the mask, grey 0, read as hypoechoic).
     for (const auto& [set_seed, index] : std::vector<std::pair<std::uint64_t, int>>{{11, 26}, {11, 22}}) {
-        const phantom::CaseSpec spec = phantom::case_set(set_seed, 40)[static_cast<std::size_t>(index)];
-        const phantom::PhantomCase c = phantom::generate_case(spec, phantom::case_seed(set_seed, index));
-        const cv::Mat& frame = c.frames[static_cast<std::size_t>(c.analysed_frame)];
-        const TissueArea tissue = find_tissue_area(frame, c.regions);
-        const DopplerSeparation doppler = separate_doppler(frame, tissue, c.regions);
-        const TendonSegmentation seg =
-            segment_tendon(to_grey(frame), tissue, doppler.colour_mask, c.spec.spacing_mm);
+        const phantom::PhantomCase c = set_case(set_seed, index);
+        const TendonSegmentation seg = segmented_as_analysed(c);
         ASSERT_EQ(seg.view, View::longitudinal) << set_seed << " #" << index;
         cv::Mat outside;
         cv::bitwise_and(seg.mask, ~c.tissue_mask, outside);
@@ -657,25 +662,15 @@ TEST(TendonSegmentation, DeepBorderLeavesTheBoneBeyondTheInsertion) {
     // 8.43 mm against 7.27, 7.57 against 6.06, 4.77 against 3.63). Resting on the bone counts only
     // at the insertion now: 0.15, 0.74, 0.40 mm.
     for (const auto& [set_seed, index] : std::vector<std::pair<std::uint64_t, int>>{{808, 14}, {901, 34}, {202, 12}}) {
-        const phantom::CaseSpec spec = phantom::case_set(set_seed, 40)[static_cast<std::size_t>(index)];
-        const phantom::PhantomCase c = phantom::generate_case(spec, phantom::case_seed(set_seed, index));
-        const cv::Mat& frame = c.frames[static_cast<std::size_t>(c.analysed_frame)];
-        const TissueArea tissue = find_tissue_area(frame, c.regions);
-        const DopplerSeparation doppler = separate_doppler(frame, tissue, c.regions);
-        const TendonSegmentation seg =
-            segment_tendon(to_grey(frame), tissue, doppler.colour_mask, c.spec.spacing_mm);
+        const phantom::PhantomCase c = set_case(set_seed, index);
+        const TendonSegmentation seg = segmented_as_analysed(c);
         ASSERT_EQ(seg.view, View::longitudinal) << set_seed << " #" << index;
         std::vector<double> below_mm;
         for (int x = 0; x < seg.mask.cols; ++x) {
-            int found_deepest = -1, true_deepest = -1;
-            for (int y = 0; y < seg.mask.rows; ++y) {
-                if (seg.mask.at<unsigned char>(y, x))
-                    found_deepest = y;
-                if (c.tendon_mask.at<unsigned char>(y, x))
-                    true_deepest = y;
-            }
-            if (found_deepest >= 0 && true_deepest >= 0)
-                below_mm.push_back((found_deepest - true_deepest) * c.spec.spacing_mm.dy_mm);
+            const ColumnExtent found = column_extent(seg.mask, x);
+            const ColumnExtent truth = column_extent(c.tendon_mask, x);
+            if (!found.empty() && !truth.empty())
+                below_mm.push_back((found.last - truth.last) * c.spec.spacing_mm.dy_mm);
         }
         ASSERT_FALSE(below_mm.empty()) << set_seed << " #" << index;
         std::sort(below_mm.begin(), below_mm.end());
