@@ -185,6 +185,50 @@ TEST(Echogenicity, HypoechoicFocusFraction) {
     EXPECT_NEAR(*e.hypoechoic_fraction, 0.25, 0.03);
 }
 
+namespace {
+
+/// A 30 x 8 mm band of bright speckled tendon (0.1 mm pixels) and its mask.
+struct SpeckledTendon {
+    cv::Mat grey = cv::Mat(300, 400, CV_8UC1, cv::Scalar(30));
+    cv::Mat mask = cv::Mat::zeros(300, 400, CV_8UC1);
+    cv::Rect band{50, 100, 300, 80};
+    SpeckledTendon() {
+        mask(band).setTo(255);
+        cv::Mat tendon(band.size(), CV_8UC1);
+        cv::setRNGSeed(7);
+        cv::randu(tendon, 120, 180);
+        tendon.copyTo(grey(band));
+    }
+    double hypoechoic_fraction() const {
+        const cv::Mat tissue(grey.size(), CV_8UC1, cv::Scalar(255));
+        return measure_echogenicity(grey, mask, cv::Mat(), cv::Mat(), tissue, Spacing{0.1, 0.1})
+            .hypoechoic_fraction.value();
+    }
+};
+
+} // namespace
+
+TEST(Echogenicity, DarkStripesNarrowerThanAFocusAreNotHypoechoic) {
+    // Dark lines 0.8 mm wide every 3 mm along the fibres, a quarter of the band: gaps between
+    // fibrils, not foci (a focus is at least 1 mm across).
+    SpeckledTendon t;
+    for (int y = t.band.y + 10; y + 8 <= t.band.br().y; y += 30)
+        t.grey(cv::Rect(t.band.x, y, t.band.width, 8)).setTo(40);
+    EXPECT_EQ(t.hypoechoic_fraction(), 0.0);
+    // The same dark tissue 2 mm wide is a focus.
+    t.grey(cv::Rect(t.band.x, t.band.y + 40, t.band.width, 20)).setTo(40);
+    EXPECT_GT(t.hypoechoic_fraction(), 0.15);
+}
+
+TEST(Echogenicity, FociBelowTheDetectionLimitReadNone) {
+    SpeckledTendon small;
+    small.grey(cv::Rect(150, 120, 30, 24)).setTo(40); // 3 % of the band
+    EXPECT_EQ(small.hypoechoic_fraction(), 0.0);
+    SpeckledTendon larger;
+    larger.grey(cv::Rect(150, 120, 60, 32)).setTo(40); // 8 %
+    EXPECT_NEAR(larger.hypoechoic_fraction(), 0.08, 0.015);
+}
+
 TEST(Neovascularity, VesselsCountedWithinTwoMillimetresUsingDxAndDy) {
     // dx = 0.1, dy = 0.2 mm. Mask rows 100-149, cols 100-299.
     cv::Mat mask = cv::Mat::zeros(300, 400, CV_8UC1);
