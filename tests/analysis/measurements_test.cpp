@@ -199,9 +199,9 @@ struct SpeckledTendon {
         cv::randu(tendon, 120, 180);
         tendon.copyTo(grey(band));
     }
-    double hypoechoic_fraction() const {
+    double hypoechoic_fraction(const cv::Mat& shadow = cv::Mat()) const {
         const cv::Mat tissue(grey.size(), CV_8UC1, cv::Scalar(255));
-        return measure_echogenicity(grey, mask, cv::Mat(), cv::Mat(), tissue, Spacing{0.1, 0.1})
+        return measure_echogenicity(grey, mask, cv::Mat(), cv::Mat(), tissue, Spacing{0.1, 0.1}, shadow)
             .hypoechoic_fraction.value();
     }
 };
@@ -227,6 +227,17 @@ TEST(Echogenicity, FociBelowTheDetectionLimitReadNone) {
     SpeckledTendon larger;
     larger.grey(cv::Rect(150, 120, 60, 32)).setTo(40); // 8 %
     EXPECT_NEAR(larger.hypoechoic_fraction(), 0.08, 0.015);
+}
+
+TEST(Echogenicity, ShadowedTendonIsNotHypoechoic) {
+    // A calcification's shadow 4 mm wide across the band: dark, but not degenerated tendon.
+    SpeckledTendon t;
+    const cv::Rect column(200, t.band.y, 40, t.band.height);
+    t.grey(column).setTo(40);
+    EXPECT_NEAR(t.hypoechoic_fraction(), 40.0 / 300.0, 0.02);
+    cv::Mat shadow = cv::Mat::zeros(t.grey.size(), CV_8UC1);
+    shadow(cv::Rect(200, 0, 40, t.grey.rows)).setTo(255);
+    EXPECT_EQ(t.hypoechoic_fraction(shadow), 0.0);
 }
 
 TEST(Neovascularity, VesselsCountedWithinTwoMillimetresUsingDxAndDy) {

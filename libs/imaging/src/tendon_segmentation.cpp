@@ -673,9 +673,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // A calcification's shadow over the tendon: the grey there is not the tendon's, and the
     // echogenicity includes it.
     if (!calcific_shadow.empty()) {
-        cv::Mat shadow_frame;
-        cv::resize(calcific_shadow, shadow_frame, grey.size(), 0, 0, cv::INTER_NEAREST);
-        const int shadowed = cv::countNonZero(shadow_frame & seg.mask);
+        cv::resize(calcific_shadow, seg.calcific_shadow, grey.size(), 0, 0, cv::INTER_NEAREST);
+        const int shadowed = cv::countNonZero(seg.calcific_shadow & seg.mask);
         if (shadowed > 0.02 * cv::countNonZero(seg.mask))
             seg.warnings.emplace_back("calcification shadows part of the tendon");
     }

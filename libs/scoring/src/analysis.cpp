@@ -48,7 +48,8 @@ void measure(ScanAnalysis& a, const cv::Mat& overlay) {
     if (seg.view == View::none || cv::countNonZero(seg.mask) == 0)
         return;
 
-    r.echogenicity = measure_echogenicity(a.grey, seg.mask, a.colour_mask, overlay, a.tissue.mask, a.spacing_mm);
+    r.echogenicity =
+        measure_echogenicity(a.grey, seg.mask, a.colour_mask, overlay, a.tissue.mask, a.spacing_mm, seg.calcific_shadow);
     r.neovascularity = measure_neovascularity(a.colour_mask, seg.mask, doppler, a.spacing_mm, &a.vessels);
     r.neovascularity.frame = a.frame.index;
     if (!a.spacing_mm)

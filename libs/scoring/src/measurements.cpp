@@ -269,7 +269,7 @@ double area_mm2(const cv::Mat& mask, const Spacing& s) { return cv::countNonZero
 
 Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, const cv::Mat& colour_mask,
                                   const cv::Mat& overlay, const cv::Mat& tissue_mask,
-                                  const std::optional<Spacing>& spacing_mm) {
+                                  const std::optional<Spacing>& spacing_mm, const cv::Mat& shadow) {
     Echogenicity e;
     // Everything below reads the mask's bounding box and its neighbourhood, not the whole frame.
     const cv::Rect box = cv::boundingRect(mask);
@@ -287,6 +287,9 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
     cv::meanStdDev(grey(box), mean, sd, valid);
     e.mean = mean[0];
     e.sd = sd[0];
+    // A shadow hides the tendon's texture: dark, without fibres, it is neither focus nor fibrils.
+    if (!shadow.empty())
+        valid &= shadow(box) == 0;
 
     const double dx = spacing_mm ? spacing_mm->dx_mm : 0.08;
     const double dy = spacing_mm ? spacing_mm->dy_mm : 0.08;

@@ -97,6 +97,9 @@ struct TendonSegmentation {
     std::vector<cv::Point> contour;
     /// The bone surface under the tendon (one point per column where found).
     std::vector<cv::Point> bone_surface;
+    /// CV_8UC1, frame-sized, 255 where a calcification's acoustic shadow falls; empty when there
+    /// is none. The grey there is not the tendon's own.
+    cv::Mat calcific_shadow;
     /// Where the tendon meets the bone (longitudinal), if in view.
     std::optional<cv::Point> insertion;
     /// 0-1: how much the segmentation can be trusted.

@@ -64,10 +64,12 @@ ApExtent max_ap_extent(const cv::Mat& mask, const Spacing& spacing_mm);
 double area_mm2(const cv::Mat& mask, const Spacing& spacing_mm);
 
 /// Echogenicity over the mask's grey pixels (not colour, not `overlay`, which may be empty).
-/// `normalized` needs a spacing (its reference band is 1-6 mm above the superficial border).
+/// `normalized` needs a spacing (its reference band is 1-6 mm above the superficial border). The
+/// texture (hypoechoic fraction, coherence) leaves out `shadow` (CV_8UC1, may be empty), tissue
+/// the beam hardly reaches.
 Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, const cv::Mat& colour_mask,
                                   const cv::Mat& overlay, const cv::Mat& tissue_mask,
-                                  const std::optional<Spacing>& spacing_mm);
+                                  const std::optional<Spacing>& spacing_mm, const cv::Mat& shadow = cv::Mat());
 
 /// Vessels and Öhberg grade. `spacing_mm` sets the 2 mm neighbourhood; without it only vessels
 /// touching the mask are counted.
