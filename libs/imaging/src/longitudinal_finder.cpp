@@ -335,6 +335,10 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             enclosed_foci_filled(smooth(near_band), enclosing, span, w.px_x).copyTo(levels(near_band));
         }
         fill_foci_along_band(levels, smooth, w, centre, cand.x0, n, border_reach, split);
+        // Beyond the tissue area (a fan's slanting side) the grey is not known, not dark: taking it
+        // in neither gains nor loses. Read as dark, it pushed the superficial border off the tendon
+        // where the view cuts its top, and the deep border, a thickness below it, into the muscle.
+        levels.setTo(split, w.tissue == 0);
         return ColumnSums(levels);
     }();
     const double region_weight = 1.0 / (level * w.px_y); // grey above the split, summed per mm of depth
