@@ -671,7 +671,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     if (cv::countNonZero(dark & seg.mask) > 0.2 * cv::countNonZero(seg.mask))
         seg.warnings.emplace_back("heavy shadow");
     // A calcification's shadow over the tendon: the grey there is not the tendon's, and the
-    // echogenicity includes it.
+    // echogenicity's mean includes it (its texture measurements leave it out).
     if (!calcific_shadow.empty()) {
         cv::resize(calcific_shadow, seg.calcific_shadow, grey.size(), 0, 0, cv::INTER_NEAREST);
         const int shadowed = cv::countNonZero(seg.calcific_shadow & seg.mask);
