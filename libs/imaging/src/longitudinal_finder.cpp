@@ -460,7 +460,32 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
                 if (valid > 0)
                     by_thickness.at<float>(k, gi) = static_cast<float>(sum / valid * group);
             }
-        const std::vector<int> thick_path = border_path(by_thickness, 0.1f * static_cast<float>(group));
+        // Where the superficial border sinks or rises steeply (the view's edge or a hypoechoic top
+        // pushed it off the tendon), the deep border need not follow it into the muscle; where the
+        // searched area's edge cuts the tendon (no bone ends the column), the deep border may rest
+        // on that edge whatever the thickness before.
+        std::vector<double> top_rows(static_cast<std::size_t>(groups), -1.0);
+        cv::Mat pressed(max_thick, groups, CV_8UC1, cv::Scalar(0));
+        for (int gi = 0; gi < groups; ++gi) {
+            double sum = 0.0;
+            int count = 0;
+            for (int i = gi * group; i < std::min(n, (gi + 1) * group); ++i) {
+                const int t = top_path[static_cast<std::size_t>(i)];
+                if (t < 0)
+                    continue;
+                sum += t;
+                ++count;
+                const int cx = cand.x0 + i;
+                if (w.bone.row_per_col[static_cast<std::size_t>(cx)] >= 0)
+                    continue;
+                const int edge_k = std::max(0, w.limit[static_cast<std::size_t>(cx)] - 1 - t);
+                if (edge_k < max_thick)
+                    pressed(cv::Range(edge_k, max_thick), cv::Range(gi, gi + 1)).setTo(255);
+            }
+            if (count > 0)
+                top_rows[static_cast<std::size_t>(gi)] = sum / count;
+        }
+        const std::vector<int> thick_path = thickness_path(by_thickness, top_rows, pressed, 0.1f * static_cast<float>(group));
         for (int i = 0; i < n; ++i) {
             const int t = top_path[static_cast<std::size_t>(i)];
             // Linear between the group centres.

@@ -83,6 +83,18 @@ struct TransCandidate {
 /// of change per column. `score` is rows x (x1 - x0 + 1), kNone where the border may not go.
 std::vector<int> border_path(const cv::Mat& score, float bend);
 
+/// The deep border's path as a thickness below the superficial border, per group of columns:
+/// `score` is thickness (rows) x groups, kNone where the border may not go; `top_rows` the
+/// superficial border's mean row per group (negative where it has none). The thickness changes by
+/// at most one row a group, each row of change costing `bend`, with two exceptions: where the
+/// superficial border moves by more than that between two groups (the view or a hypoechoic top
+/// pushed it), the deep border may stay where it is instead of following it; and a thickness
+/// marked in `pressed` (CV_8UC1, score's size: the deep border then rests on the edge of the
+/// searched area, which cuts the tendon) may follow any greater one. Returns the thickness per
+/// group, -1 where none is allowed.
+std::vector<int> thickness_path(const cv::Mat& score, const std::vector<double>& top_rows, const cv::Mat& pressed,
+                                float bend);
+
 /// Raises `levels` (a copy of `smooth`, frame rows x columns) where a hypoechoic focus too long for
 /// the row span of `enclosed_foci_filled` lies deep of a band's centre (lengthwise degeneration of a
 /// thick tendon can run 20-40 mm, leaving bright tendon only over and under it): read along the
