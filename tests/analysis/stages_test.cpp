@@ -728,6 +728,13 @@ TEST(TendonSegmentation, DeepBorderKeepsToTheTendonAtTheViewsEdge) {
     expect_set_cases_outlined(View::longitudinal, 0.96, {{904, 8}, {911, 4}, {101, 26}});
 }
 
+TEST(TendonSegmentation, WideCrossSectionIsNotReadAsAFaintBand) {
+    // Cases (set seed, case) of cross-sections 25-40 mm wide that the band detector also read as a
+    // band, faint (contrast 0.26-0.29) but scoring within the margin of the cross-section: read
+    // longitudinal with Dice 0.16, 0.73, 0.82; the cross-section's outlines reach 0.93-0.96.
+    expect_set_cases_outlined(View::transverse, 0.9, {{1008, 13}, {901, 21}, {904, 21}});
+}
+
 TEST(TendonSegmentation, CrossSectionBesideAStructureCutByTheViewIsOutlined) {
     // Cases (set seed, case) where the best-scoring ellipse ran past the view's edge, so its
     // outline was not claimed and the view read none; the next choice, in view, is the tendon

@@ -390,6 +390,18 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // band terms, not by this floor: their best boxes read up to 0.26).
     constexpr double kMinLateral = 0.07;
     auto trans_contrast_score = [](double contrast) { return clamp01((contrast - 0.04) / 0.15); };
+    // A band wins over a cross-section scoring up to a quarter more. A wide cross-section (25-40 mm)
+    // also reads as a band, but a faint one: its depth tapers to both sides, so the bar detector
+    // takes in darker tissue there (band contrast 0.26-0.31 where it competed with its own
+    // cross-section on the tuning and check seeds, against 0.31-0.51 for tendons seen lengthways
+    // that showed a cross-section too). A band that faint must beat the cross-section clearly.
+    constexpr double kFaintBandContrast = 0.30;
+    constexpr double kFaintBandMargin = 1.3;
+    auto band_beats = [&](double trans) {
+        if (!(long_score > 0.0 && long_score >= 0.8 * trans))
+            return false;
+        return trans <= 0.0 || lc.contrast >= kFaintBandContrast || long_score >= kFaintBandMargin * trans;
+    };
     // Calcifications' acoustic shadows would cut a cross-section into pieces (a band's borders are
     // found along its length, past a shadow): the cross-section is searched with the tissue they
     // hide read from beside them.
@@ -409,7 +421,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     const detail::TransCandidate tc = detail::find_transverse(
         w, trans_grey, alignment, coherence, level, seed, [&](double contrast, double lateral) {
             return contrast >= kMinContrast && lateral >= kMinLateral &&
-                   !(long_score > 0.0 && long_score >= 0.8 * trans_contrast_score(contrast));
+                   !band_beats(trans_contrast_score(contrast));
         });
     // The common hamstring tendon's cross-section is at least about 2.5 mm deep and 5 mm wide
     // (as the band must be 2.5 mm thick); smaller ovals on a bright line are other structures.
@@ -439,7 +451,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // claimed as the tendon.
     if (!w.bone.found()) {
         seg.warnings.emplace_back("no bone surface found");
-    } else if (long_score > 0.0 && long_score >= 0.8 * trans_score)
+    } else if (band_beats(trans_score))
         view = View::longitudinal;
     else if (trans_score > 0.0)
         view = View::transverse;
