@@ -434,9 +434,15 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // A cross-section cut by the edge of the view cannot be told from a band or a patch of
     // muscle beside one (negatives read transverse there).
     const bool trans_in_view = tc.found && detail::outline_in_view(tc.contour, w.imaged);
-    const double trans_score = trans_in_view && trans_shape && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
-                                   ? trans_contrast_score(tc.contrast) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
-                                   : 0.0;
+    const double cross_section_score = trans_shape && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
+                                           ? trans_contrast_score(tc.contrast) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
+                                           : 0.0;
+    // Cut by the view's edge, a cross-section is claimed only against a faint band that it beats
+    // clearly: a wide cross-section running out of the view reads as both (calibrated scans only,
+    // as for the finder's second choice).
+    const bool wide_cut_by_view = w.calibrated && long_score > 0.0 && lc.contrast < kFaintBandContrast &&
+                                  cross_section_score > 0.0 && long_score < kFaintBandMargin * cross_section_score;
+    const double trans_score = trans_in_view || wide_cut_by_view ? cross_section_score : 0.0;
     seg.features = {{"long_found", lc.found},          {"long_length_mm", lc.length_mm},
                     {"long_thickness_mm", lc.thickness_mm}, {"long_contrast", lc.contrast},
                     {"long_alignment", lc.alignment},       {"long_coherence", lc.coherence},
