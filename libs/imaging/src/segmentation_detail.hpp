@@ -65,6 +65,12 @@ cv::Mat brightest_on_both_sides(const cv::Mat& levels, int span_px);
 /// dark stretch shorter than the span with brighter tissue at both ends reads as that tissue.
 cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int span_px, double px_per_mm_x);
 
+/// `enclosed_foci_filled` across the rows and down the columns at once: a pixel is raised to the
+/// lower of the two readings, so only a dark patch with brighter tissue on all four sides (within
+/// `span_x_px` along its row and `span_y_px` down its column) reads as that tissue.
+cv::Mat enclosed_foci_filled_2d(const cv::Mat& smooth, const cv::Mat& searched, int span_x_px, int span_y_px,
+                                double px_per_mm_x, double px_per_mm_y);
+
 /// Acoustic shadows of calcifications above the bone (CV_8UC1, 255 in shadow): the column below a
 /// spot far brighter than the `searched` tissue (CV_8UC1) that is dark, and darker than the tissue
 /// beside the spot, from just below the spot down to `limit` (one past the last searchable row

@@ -77,6 +77,9 @@ struct TransCandidate {
     double coherence = 0.0;
     double alignment = 0.0;
     double lateral_contrast = 0.0;    // brighter than the tissue beside it at the same depth
+    /// The chosen cross-section outlined again with its enclosed hypoechoic foci read as tendon
+    /// (work coordinates; empty if not found): the outline to draw once the view is transverse.
+    std::vector<cv::Point2d> foci_filled_contour;
 };
 
 /// Path of one border across columns [x0, x1]: maximises the summed score with at most one row

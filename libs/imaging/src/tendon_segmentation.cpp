@@ -253,6 +253,23 @@ void keep_lit(cv::Mat& mask, const cv::Mat& grey) {
     }
 }
 
+/// Whether a cross-section's outline with its hypoechoic foci read as tendon replaces the outline
+/// as found: reading foci as tendon only adds to a cross-section, so the refitted outline must lie in
+/// view, be no smaller (90 %, allowing for the outline's own noise) and at most a fifth deeper (a
+/// deeper one grew over the tissue around the tendon); `max_depth_px` (work rows, 0 for none) bounds
+/// a calibrated cross-section's depth as for the first outline.
+bool foci_filled_outline_holds(const detail::TransCandidate& tc, const cv::Mat& imaged, double max_depth_px) {
+    if (tc.foci_filled_contour.empty() || tc.contour.empty() || !detail::outline_in_view(tc.foci_filled_contour, imaged))
+        return false;
+    auto as_float = [](const std::vector<cv::Point2d>& outline) {
+        return std::vector<cv::Point2f>(outline.begin(), outline.end());
+    };
+    const std::vector<cv::Point2f> found = as_float(tc.contour), filled = as_float(tc.foci_filled_contour);
+    const double found_depth = cv::boundingRect(found).height, filled_depth = cv::boundingRect(filled).height;
+    return cv::contourArea(filled) >= 0.9 * cv::contourArea(found) && filled_depth <= 1.2 * found_depth &&
+           (max_depth_px <= 0.0 || filled_depth <= max_depth_px);
+}
+
 } // namespace
 
 TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue, const cv::Mat& colour_mask,
@@ -603,7 +620,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     } else if (view == View::transverse) {
         constexpr int kShift = 4;
         std::vector<cv::Point> poly;
-        for (const auto& p : tc.contour) {
+        const bool use_filled = foci_filled_outline_holds(tc, w.imaged, spacing_mm ? kMaxCrossSectionDepthMm * w.px_y : 0.0);
+        for (const auto& p : use_filled ? tc.foci_filled_contour : tc.contour) {
             const cv::Point2d q(to_frame(p.x, f), to_frame(p.y, f));
             seg.contour.emplace_back(static_cast<int>(std::lround(q.x)), static_cast<int>(std::lround(q.y)));
             poly.emplace_back(static_cast<int>(std::lround(q.x * (1 << kShift))), static_cast<int>(std::lround(q.y * (1 << kShift))));

@@ -29,6 +29,13 @@ cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int
     return cv::max(smooth, brightest_on_both_sides(level_along, span_px));
 }
 
+cv::Mat enclosed_foci_filled_2d(const cv::Mat& smooth, const cv::Mat& searched, int span_x_px, int span_y_px,
+                                double px_per_mm_x, double px_per_mm_y) {
+    const cv::Mat across = enclosed_foci_filled(smooth, searched, span_x_px, px_per_mm_x);
+    const cv::Mat down = enclosed_foci_filled(smooth.t(), searched.t(), span_y_px, px_per_mm_y).t();
+    return cv::min(across, down);
+}
+
 cv::Mat brightest_on_both_sides(const cv::Mat& levels, int span_px) {
     const int span = std::max(2, span_px);
     const cv::Mat line = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(span, 1));

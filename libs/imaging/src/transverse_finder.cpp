@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -73,16 +74,51 @@ struct Ellipse {
     double rim, cx, cy, ea, eb;
 };
 
+/// The ellipses an ellipse fit tries (work pixels): half-widths from `ea_min` to `ea_max` and
+/// half-heights from `eb_min` to the lower of `eb_max(ea)` and 1.2 `ea` (both by 12 % steps), centred
+/// within `shift` half-widths of `cx`, their lowest point on the bone; (`cx`, `cy`, `ea`, `eb`) is
+/// the ellipse taken when none of them can be read.
+struct EllipseSearch {
+    double cx, cy, ea, eb;
+    double ea_min, ea_max;
+    double eb_min;
+    std::function<double(double ea)> eb_max;
+    double shift;
+};
+
 /// A bright box lies inside the cross-section (a box fills an ellipse's middle only): the ellipse
-/// itself is the one around it whose rim separates brighter inside from darker outside best, with
-/// its lowest point on the bone. `clipped` is the grey image, `clipped_allowed` the same with NaN
-/// outside the searchable pixels.
-Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& clipped_allowed, double level, const Box& box) {
-    const int rows = clipped.rows;
-    const int cols = clipped.cols;
-    const cv::Point2d centre(box.x, box.bottom - mm_to_px(box.b_mm, w.px_y));
+/// itself is one around it, from 0.9 to 2.3 times its half-width and 0.9 to 2.6 times its
+/// half-height (or half its half-width: the best box can be a thin bright strip, the deep rim of a
+/// hypoechoic tendon on the bone).
+EllipseSearch around_box(const Work& w, const Box& box) {
     const double ax = box.a_mm * w.px_x;
     const double by = box.b_mm * w.px_y;
+    const double aspect = w.px_y / w.px_x;
+    return {static_cast<double>(box.x),
+            static_cast<double>(box.bottom - mm_to_px(box.b_mm, w.px_y)),
+            ax,
+            by,
+            0.9 * ax,
+            2.3 * ax,
+            0.9 * by,
+            [=](double ea) { return std::max(2.6 * by, 0.5 * ea * aspect); },
+            0.6};
+}
+
+/// The ellipse found grown by up to 60 % (or shrunk by 5 %), its centre moved by up to 0.3 of its
+/// half-width: a refit on a grey where foci it had left out read as tendon.
+EllipseSearch around_ellipse(const Ellipse& e) {
+    return {e.cx, e.cy, e.ea, e.eb, 0.95 * e.ea, 1.6 * e.ea, 0.95 * e.eb, [=](double) { return 1.6 * e.eb; }, 0.3};
+}
+
+/// The ellipse whose rim separates brighter inside from darker outside best, with its lowest point
+/// on the bone, of those `search` tries. `clipped` is the grey image, `clipped_allowed` the same with
+/// NaN outside the searchable pixels.
+Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& clipped_allowed, double level,
+                    const EllipseSearch& search) {
+    const int rows = clipped.rows;
+    const int cols = clipped.cols;
+    const cv::Point2d centre(search.cx, search.cy);
     auto allowed_at = [&](double x, double y) {
         if (x < -0.5 || y < -0.5)
             return false;
@@ -141,17 +177,15 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& clippe
     const double into_bone = mm_to_px(1.0, w.px_y);
     const double above_bone = mm_to_px(1.5, w.px_y);
     const double y_step = std::max(1.0, 0.3 * w.px_y);
-    // The best box can be a thin bright strip (the deep rim of a hypoechoic tendon on the
-    // bone): the ellipse may be as deep as half its half-width whatever the box's height.
-    for (double ea = 0.9 * ax; ea <= 2.3 * ax; ea *= 1.12)
-        for (double eb = 0.9 * by; eb <= std::max(2.6 * by, 0.5 * ea * w.px_y / w.px_x) && eb <= 1.2 * ea; eb *= 1.12) {
+    for (double ea = search.ea_min; ea <= search.ea_max; ea *= 1.12)
+        for (double eb = search.eb_min; eb <= search.eb_max(ea) && eb <= 1.2 * ea; eb *= 1.12) {
             for (std::size_t k = 0; k < kRankPoints; ++k) {
                 inner_dx[k] = 0.85 * ea * cosines[2 * k];
                 inner_dy[k] = 0.85 * eb * sines[2 * k];
                 outer_dx[k] = 1.2 * ea * cosines[2 * k];
                 outer_dy[k] = 1.2 * eb * sines[2 * k];
             }
-            for (double shift = -0.6; shift <= 0.61; shift += 0.15) {
+            for (double shift = -search.shift; shift <= search.shift + 0.01; shift += 0.15) {
                 const double cx = centre.x + shift * ea;
                 const int bx = static_cast<int>(std::lround(cx));
                 if (bx < 0 || bx >= cols)
@@ -171,7 +205,7 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& clippe
                 }
             }
         }
-    Ellipse best{-1e9, centre.x, centre.y, ax, by};
+    Ellipse best{-1e9, centre.x, centre.y, search.ea, search.eb};
     for (Ellipse e : finalists) {
         e.rim = rim_contrast(e.cx, e.cy, e.ea, e.eb);
         if (e.rim > best.rim)
@@ -456,7 +490,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     };
     std::vector<Ellipse> fitted;
     for (const Box& start : starts)
-        fitted.push_back(fit_ellipse(w, clipped, clipped_allowed, level, start));
+        fitted.push_back(fit_ellipse(w, clipped, clipped_allowed, level, around_box(w, start)));
     // The best choice whose outline lies in view (`outline_in_view`): one cut by the view's
     // edge is not claimed, but another of the three may be the tendon beside a structure at the
     // edge, if its own box is clearly a cross-section. Without a calibration the outline's size is
@@ -467,14 +501,42 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
         return choice(fitted[i], starts[i]) > choice(fitted[j], starts[j]);
     });
-    cand.contour = outline_around(w, smooth, level, clip_level, fitted[order.front()], starts[order.front()]);
+    std::size_t chosen = order.front();
+    cand.contour = outline_around(w, smooth, level, clip_level, fitted[chosen], starts[chosen]);
     for (std::size_t k = 1; w.calibrated && k < order.size() && !outline_in_view(cand.contour, w.imaged); ++k) {
         const std::size_t i = order[k];
         if (!worth_outlining(starts[i].v, starts[i].lateral))
             continue;
         auto contour = outline_around(w, smooth, level, clip_level, fitted[i], starts[i]);
-        if (outline_in_view(contour, w.imaged))
+        if (outline_in_view(contour, w.imaged)) {
             cand.contour = std::move(contour);
+            chosen = i;
+        }
+    }
+    // Hypoechoic foci make a diseased cross-section patchy, and its ellipse and outline keep to a
+    // bright part of it. The choice is made on the grey as it is (filled, the ellipses also grow
+    // over a band's fibres and a band seen lengthways reads as a cross-section: docs/accuracy.md);
+    // the chosen one is then fitted and outlined again with dark patches that tissue as bright as
+    // tendon encloses within 2.5 mm across and down read as that tissue.
+    {
+        constexpr double kCrossSectionFocusSpanMm = 2.5;
+        const int span_x = mm_to_px(kCrossSectionFocusSpanMm, w.px_x);
+        const int span_y = mm_to_px(kCrossSectionFocusSpanMm, w.px_y);
+        // Only around the outline as found (its own size again on every side): the refit may grow
+        // from it, not run across the view.
+        const cv::Rect found = cv::boundingRect(std::vector<cv::Point2f>(cand.contour.begin(), cand.contour.end()));
+        const cv::Rect near(found.x - found.width - span_x, found.y - found.height - span_y, 3 * found.width + 2 * span_x,
+                            3 * found.height + 2 * span_y);
+        const cv::Rect area = near & cv::Rect(0, 0, cols, rows);
+        cv::Mat smooth_filled = smooth.clone();
+        if (!area.empty())
+            enclosed_foci_filled_2d(smooth(area), w.searched(area), span_x, span_y, w.px_x, w.px_y).copyTo(smooth_filled(area));
+        const cv::Mat clipped_filled = cv::min(smooth_filled, clip_level);
+        cv::Mat clipped_filled_allowed = clipped_filled.clone();
+        clipped_filled_allowed.setTo(std::numeric_limits<float>::quiet_NaN(), allowed <= 0.0f);
+        const Ellipse refitted =
+            fit_ellipse(w, clipped_filled, clipped_filled_allowed, level, around_ellipse(fitted[chosen]));
+        cand.foci_filled_contour = outline_around(w, smooth_filled, level, clip_level, refitted, starts[chosen]);
     }
     cv::Rect box = cv::boundingRect(std::vector<cv::Point2f>(cand.contour.begin(), cand.contour.end()));
     cand.width_mm = box.width / w.px_x;
