@@ -255,9 +255,9 @@ void keep_lit(cv::Mat& mask, const cv::Mat& grey) {
 
 /// Whether a cross-section's outline with its hypoechoic foci read as tendon replaces the outline
 /// as found: reading foci as tendon only adds to a cross-section, so the refitted outline must lie in
-/// view, be no smaller (90 %, allowing for the outline's own noise) and at most a fifth deeper (a
-/// deeper one grew over the tissue around the tendon); `max_depth_px` (work rows, 0 for none) bounds
-/// a calibrated cross-section's depth as for the first outline.
+/// view, be no smaller and at most a fifth deeper (a deeper one grew over the tissue around the
+/// tendon); `max_depth_px` (work rows, 0 for none) bounds a calibrated cross-section's depth as for
+/// the first outline.
 bool foci_filled_outline_holds(const detail::TransCandidate& tc, const cv::Mat& imaged, double max_depth_px) {
     if (tc.foci_filled_contour.empty() || tc.contour.empty() || !detail::outline_in_view(tc.foci_filled_contour, imaged))
         return false;
@@ -266,7 +266,7 @@ bool foci_filled_outline_holds(const detail::TransCandidate& tc, const cv::Mat& 
     };
     const std::vector<cv::Point2f> found = as_float(tc.contour), filled = as_float(tc.foci_filled_contour);
     const double found_depth = cv::boundingRect(found).height, filled_depth = cv::boundingRect(filled).height;
-    return cv::contourArea(filled) >= 0.9 * cv::contourArea(found) && filled_depth <= 1.2 * found_depth &&
+    return cv::contourArea(filled) >= cv::contourArea(found) && filled_depth <= 1.2 * found_depth &&
            (max_depth_px <= 0.0 || filled_depth <= max_depth_px);
 }
 
