@@ -414,10 +414,13 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // that showed a cross-section too). A band that faint must beat the cross-section clearly.
     constexpr double kFaintBandContrast = 0.30;
     constexpr double kFaintBandMargin = 1.3;
+    auto faint_band_loses_to = [&](double trans) {
+        return lc.contrast < kFaintBandContrast && long_score < kFaintBandMargin * trans;
+    };
     auto band_beats = [&](double trans) {
         if (!(long_score > 0.0 && long_score >= 0.8 * trans))
             return false;
-        return trans <= 0.0 || lc.contrast >= kFaintBandContrast || long_score >= kFaintBandMargin * trans;
+        return trans <= 0.0 || !faint_band_loses_to(trans);
     };
     // Calcifications' acoustic shadows would cut a cross-section into pieces (a band's borders are
     // found along its length, past a shadow): the cross-section is searched with the tissue they
@@ -457,8 +460,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // Cut by the view's edge, a cross-section is claimed only against a faint band that it beats
     // clearly: a wide cross-section running out of the view reads as both (calibrated scans only,
     // as for the finder's second choice).
-    const bool wide_cut_by_view = w.calibrated && long_score > 0.0 && lc.contrast < kFaintBandContrast &&
-                                  cross_section_score > 0.0 && long_score < kFaintBandMargin * cross_section_score;
+    const bool wide_cut_by_view =
+        w.calibrated && long_score > 0.0 && cross_section_score > 0.0 && faint_band_loses_to(cross_section_score);
     const double trans_score = trans_in_view || wide_cut_by_view ? cross_section_score : 0.0;
     seg.features = {{"long_found", lc.found},          {"long_length_mm", lc.length_mm},
                     {"long_thickness_mm", lc.thickness_mm}, {"long_contrast", lc.contrast},
