@@ -260,6 +260,35 @@ TEST(Neovascularity, VesselsCountedWithinTwoMillimetresUsingDxAndDy) {
     EXPECT_EQ(vessels.size(), 3u);
 }
 
+TEST(Neovascularity, UncalibratedCountsOnlyWhatItCanPlace) {
+    // Mask rows 100-149, cols 100-299; no spacing, so 2 mm has no length in pixels.
+    cv::Mat mask = cv::Mat::zeros(300, 400, CV_8UC1);
+    mask(cv::Rect(100, 100, 200, 50)).setTo(255);
+    cv::Mat colour = cv::Mat::zeros(mask.size(), CV_8UC1);
+    colour(cv::Rect(200, 97, 3, 3)).setTo(255); // ends on row 99, next to the mask: around, counted
+    Neovascularity n = measure_neovascularity(colour, mask, true, std::nullopt);
+    ASSERT_TRUE(n.vessel_count && n.vessels_in_tendon && n.ohberg_grade);
+    EXPECT_EQ(*n.vessel_count, 1);
+    EXPECT_EQ(*n.vessels_in_tendon, 0);
+    EXPECT_EQ(*n.ohberg_grade, 1);
+
+    cv::Mat apart = cv::Mat::zeros(mask.size(), CV_8UC1);
+    apart(cv::Rect(200, 90, 3, 3)).setTo(255); // 8 rows above: within 2 mm or not, unknown
+    n = measure_neovascularity(apart, mask, true, std::nullopt);
+    EXPECT_FALSE(n.vessel_count);
+    EXPECT_FALSE(n.ohberg_grade) << "0 or 1 depends on the vessel's distance";
+    ASSERT_TRUE(n.vessels_in_tendon && n.vascular_fraction);
+    EXPECT_EQ(*n.vessels_in_tendon, 0);
+    EXPECT_EQ(*n.vascular_fraction, 0.0);
+
+    apart(cv::Rect(150, 120, 3, 3)).setTo(255); // inside: the grade no longer depends on the other
+    n = measure_neovascularity(apart, mask, true, std::nullopt);
+    EXPECT_FALSE(n.vessel_count);
+    ASSERT_TRUE(n.ohberg_grade && n.vessels_in_tendon);
+    EXPECT_EQ(*n.vessels_in_tendon, 1);
+    EXPECT_EQ(*n.ohberg_grade, 2);
+}
+
 TEST(Neovascularity, NoDopplerMeansZeroNotNull) {
     cv::Mat mask = cv::Mat::zeros(50, 50, CV_8UC1);
     mask(cv::Rect(10, 10, 20, 20)).setTo(255);

@@ -10,11 +10,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 namespace tendo::scoring {
 
 namespace {
+
+/// Without a spacing, a vessel apart from the tendon cannot be placed inside or beyond its 2 mm.
+constexpr const char* kVesselReachUnknown = "uncalibrated: vessels beside the tendon not counted, vessel count null";
+
+void add_warning(std::vector<std::string>& warnings, const std::string& w) {
+    if (std::find(warnings.begin(), warnings.end(), w) == warnings.end())
+        warnings.push_back(w);
+}
 
 /// Pixels of the colour-flow box outline the scanner draws (grey graphics, not tissue).
 cv::Mat overlay_graphics(const cv::Size& size, const std::vector<UltrasoundRegion>& regions) {
@@ -45,6 +54,7 @@ void measure(ScanAnalysis& a, const cv::Mat& overlay) {
     a.max_line.reset();
     a.reference_line.reset();
     a.vessels.clear();
+    std::erase(r.warnings, std::string(kVesselReachUnknown));
     if (seg.view == View::none || cv::countNonZero(seg.mask) == 0)
         return;
 
@@ -52,6 +62,8 @@ void measure(ScanAnalysis& a, const cv::Mat& overlay) {
         measure_echogenicity(a.grey, seg.mask, a.colour_mask, overlay, a.tissue.mask, a.spacing_mm, seg.calcific_shadow);
     r.neovascularity = measure_neovascularity(a.colour_mask, seg.mask, doppler, a.spacing_mm, &a.vessels);
     r.neovascularity.frame = a.frame.index;
+    if (doppler && !r.neovascularity.vessel_count)
+        add_warning(r.warnings, std::string(kVesselReachUnknown));
     if (!a.spacing_mm)
         return;
     const Spacing& s = *a.spacing_mm;
@@ -125,11 +137,6 @@ void finish_status(ScanResult& r) {
     if (r.status == Status::error)
         return;
     r.status = (r.view == View::none || !r.warnings.empty()) ? Status::warning : Status::ok;
-}
-
-void add_warning(std::vector<std::string>& warnings, const std::string& w) {
-    if (std::find(warnings.begin(), warnings.end(), w) == warnings.end())
-        warnings.push_back(w);
 }
 
 } // namespace

@@ -68,6 +68,16 @@ double hypoechoic_fraction(const cv::Mat& local, const cv::Mat& valid, double rd
 
 bool inside_image(const cv::Mat& m, int x, int y) { return x >= 0 && y >= 0 && x < m.cols && y < m.rows; }
 
+/// Whether any of `pixels` has one of its 8 neighbours in `inside` (CV_8UC1).
+bool touches_mask(const std::vector<cv::Point>& pixels, const cv::Mat& inside) {
+    for (const auto& p : pixels)
+        for (int y = p.y - 1; y <= p.y + 1; ++y)
+            for (int x = p.x - 1; x <= p.x + 1; ++x)
+                if (inside_image(inside, x, y) && inside.at<unsigned char>(y, x) != 0)
+                    return true;
+    return false;
+}
+
 } // namespace
 
 std::optional<ProfileMax> profile_max(const ThicknessProfile& profile, double half_window_mm) {
@@ -434,10 +444,18 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
         for (const auto& c : contours)
             outline.insert(outline.end(), c.begin(), c.end());
     }
+    // Without a spacing the 2 mm reach is unknown: a vessel touching the mask counts, one apart
+    // from it may or may not, and then the vessel count (and a grade resting on it) is unknown.
+    bool unknown_reach = false;
     for (int i = 1; i < count; ++i) {
         const auto k = static_cast<std::size_t>(i);
-        if (in[k] || vessel_parts.area(i) < 4 || !spacing_mm) {
-            touches[k] = in[k]; // uncalibrated: only vessels inside the tendon count
+        if (in[k] || vessel_parts.area(i) < 4) {
+            touches[k] = in[k];
+            continue;
+        }
+        if (!spacing_mm) {
+            touches[k] = touches_mask(members[k], inside);
+            unknown_reach = unknown_reach || !touches[k];
             continue;
         }
         // Only the outline within 2 mm of the vessel's bounding box can be within 2 mm of it.
@@ -471,9 +489,14 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
                                                stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)),
                                       vessel_parts.area(i), in[static_cast<std::size_t>(i)] != 0});
     }
-    n.vessel_count = counted;
     n.vessels_in_tendon = in_tendon;
-    n.ohberg_grade = ohberg_grade(counted, in_tendon);
+    if (!unknown_reach) {
+        n.vessel_count = counted;
+        n.ohberg_grade = ohberg_grade(counted, in_tendon);
+    } else if (counted > 0) {
+        // One more vessel around cannot change a grade already above 0.
+        n.ohberg_grade = ohberg_grade(counted, in_tendon);
+    }
     return n;
 }
 

@@ -19,6 +19,14 @@ std::string format_mm(const char* label, const std::optional<double>& v, const c
     return buffer;
 }
 
+std::string format_count(const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("-"); }
+
+std::string format_percent(double fraction) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f%%", 100.0 * fraction);
+    return buffer;
+}
+
 void draw_line(cv::Mat& image, const ThicknessLine& line, const cv::Scalar& colour) {
     constexpr int kShift = 3;
     const auto fixed = [](const cv::Point2d& p) {
@@ -72,10 +80,9 @@ cv::Mat render_overlay(const ScanAnalysis& a) {
         lines.push_back(format_mm("at ref", r.thickness.at_reference_mm, "mm"));
     lines.push_back(format_mm("echo", r.echogenicity.mean, "") + "  " + format_mm("hypo", r.echogenicity.hypoechoic_fraction, ""));
     if (r.neovascularity.doppler) {
-        char buffer[96];
-        std::snprintf(buffer, sizeof buffer, "vessels %d  grade %d  vasc %.1f%%", r.neovascularity.vessel_count.value_or(0),
-                      r.neovascularity.ohberg_grade.value_or(0), 100.0 * r.neovascularity.vascular_fraction.value_or(0.0));
-        lines.push_back(buffer);
+        const Neovascularity& n = r.neovascularity;
+        lines.push_back("vessels " + format_count(n.vessel_count) + "  grade " + format_count(n.ohberg_grade) + "  vasc " +
+                        (n.vascular_fraction ? format_percent(*n.vascular_fraction) : std::string("-")));
     }
     // What the numbers rest on belongs next to them: a reader of the picture alone sees it too.
     const std::size_t first_warning = lines.size();

@@ -71,8 +71,9 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
                                   const cv::Mat& overlay, const cv::Mat& tissue_mask,
                                   const std::optional<Spacing>& spacing_mm, const cv::Mat& shadow = cv::Mat());
 
-/// Vessels and Öhberg grade. `spacing_mm` sets the 2 mm neighbourhood; without it only vessels
-/// touching the mask are counted.
+/// Vessels and Öhberg grade. `spacing_mm` sets the 2 mm neighbourhood; without it vessels inside or
+/// touching the mask are counted, and a vessel apart from it leaves the count (and a grade that
+/// would rest on it) null.
 Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat& mask, bool doppler,
                                       const std::optional<Spacing>& spacing_mm, std::vector<Vessel>* vessels = nullptr);
 
