@@ -123,6 +123,27 @@ TEST(DopplerSeparation, ColourOutsideTheFlowRegionIsIgnored) {
     EXPECT_EQ(d.colour_mask.at<unsigned char>(80, 100), 255);
 }
 
+TEST(DopplerSeparation, ColourBarBesideTheImageIsNotFlow) {
+    // Image at columns 40-159 (grey 70), black screen left of it with a colour bar at 10-22.
+    cv::Mat grey = cv::Mat::zeros(120, 160, CV_8UC1);
+    grey(cv::Rect(40, 0, 120, 120)).setTo(70);
+    grey(cv::Rect(40, 90, 60, 30)).setTo(0); // a shadow under the bone, inside the image
+    cv::Mat colour = cv::Mat::zeros(grey.size(), CV_8UC1);
+    colour(cv::Rect(10, 20, 12, 50)).setTo(255);  // the bar, on the black screen
+    colour(cv::Rect(100, 40, 15, 5)).setTo(255);  // flow in lit tissue
+    colour(cv::Rect(60, 100, 15, 5)).setTo(255);  // flow drawn in the shadow, away from the tendon
+    colour(cv::Rect(60, 86, 5, 10)).setTo(255);   // flow in the tendon, running into the shadow
+    cv::Mat tendon = cv::Mat::zeros(grey.size(), CV_8UC1);
+    tendon(cv::Rect(50, 70, 80, 20)).setTo(255);
+
+    const cv::Mat flow = colour_in_image(colour, grey, tendon);
+    EXPECT_EQ(cv::countNonZero(flow(cv::Rect(10, 20, 12, 50))), 0);
+    EXPECT_EQ(cv::countNonZero(flow(cv::Rect(100, 40, 15, 5))), 75);
+    EXPECT_EQ(cv::countNonZero(flow(cv::Rect(60, 86, 5, 10))), 50);
+    EXPECT_EQ(cv::countNonZero(flow(cv::Rect(60, 100, 15, 5))), 0) << "on black, and apart from the tendon";
+    EXPECT_EQ(cv::countNonZero(colour_in_image(colour, grey)(cv::Rect(60, 86, 5, 10))), 0);
+}
+
 /// Synthetic longitudinal scan at 0.1 mm/px: fat, muscle, a bright fibrillar tendon band
 /// (rows 150-209) with paratenon lines, a bone surface rising to meet the band's deep border at the
 /// left (the insertion) and shadow under the bone.

@@ -27,6 +27,11 @@ Components connected_components(const cv::Mat& mask) {
 
 int Components::area(int label) const { return stats.at<int>(label, cv::CC_STAT_AREA); }
 
+cv::Rect Components::bounds(int label) const {
+    return {stats.at<int>(label, cv::CC_STAT_LEFT), stats.at<int>(label, cv::CC_STAT_TOP),
+            stats.at<int>(label, cv::CC_STAT_WIDTH), stats.at<int>(label, cv::CC_STAT_HEIGHT)};
+}
+
 cv::Mat Components::mask_of(int label, cv::Size frame_size) const {
     cv::Mat out = cv::Mat::zeros(frame_size, CV_8UC1);
     if (!box.empty())

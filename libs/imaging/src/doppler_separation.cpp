@@ -14,6 +14,27 @@ namespace {
 /// Components smaller than this are flash specks, not flow.
 constexpr int kMinFlowPixels = 3;
 
+/// Grey at or below this is the screen's black background (as for the tissue area).
+constexpr int kBackgroundGrey = 8;
+
+/// Whether the grey pixels in `box` grown by a few pixels, colour left out, are mostly lit.
+bool lies_in_image(const cv::Mat& grey, const cv::Mat& colour, const cv::Rect& box) {
+    constexpr int kAroundPx = 3;
+    const cv::Rect around = (box - cv::Point(kAroundPx, kAroundPx) + cv::Size(2 * kAroundPx, 2 * kAroundPx)) &
+                            cv::Rect(0, 0, grey.cols, grey.rows);
+    int grey_pixels = 0, lit = 0;
+    for (int y = around.y; y < around.br().y; ++y) {
+        const unsigned char* g = grey.ptr<unsigned char>(y);
+        const unsigned char* c = colour.ptr<unsigned char>(y);
+        for (int x = around.x; x < around.br().x; ++x)
+            if (!c[x]) {
+                ++grey_pixels;
+                lit += g[x] > kBackgroundGrey;
+            }
+    }
+    return 2 * lit >= grey_pixels;
+}
+
 } // namespace
 
 DopplerSeparation separate_doppler(const cv::Mat& pixels, const TissueArea& tissue,
@@ -81,6 +102,25 @@ DopplerSeparation separate_doppler(const cv::Mat& pixels, const TissueArea& tiss
     }
     result.doppler = box.has_value() || result.colour_pixels >= 10;
     return result;
+}
+
+cv::Mat colour_in_image(const cv::Mat& colour_mask, const cv::Mat& grey, const cv::Mat& tendon_mask) {
+    if (colour_mask.empty())
+        return colour_mask;
+    cv::Mat near_tendon;
+    if (!tendon_mask.empty())
+        cv::dilate(tendon_mask, near_tendon, cv::Mat());
+    const Components parts = connected_components(colour_mask);
+    cv::Mat kept = colour_mask.clone();
+    for (int label = 1; label < parts.count; ++label) {
+        const cv::Rect b = parts.bounds(label);
+        const cv::Mat component = parts.labels(b - parts.box.tl()) == label;
+        if (!near_tendon.empty() && cv::countNonZero(near_tendon(b) & component) > 0)
+            continue;
+        if (!lies_in_image(grey, colour_mask, b))
+            kept(b).setTo(0, component);
+    }
+    return kept;
 }
 
 } // namespace tendo

@@ -3,6 +3,7 @@
 #include "tendo/imaging/components.hpp"
 #include "tendo/imaging/error.hpp"
 #include "tendo/imaging/scan.hpp"
+#include "tendo/imaging/segmentation.hpp"
 #include "tendo/scoring/measurements.hpp"
 #include "tendo/version.hpp"
 
@@ -60,7 +61,8 @@ void measure(ScanAnalysis& a, const cv::Mat& overlay) {
 
     r.echogenicity =
         measure_echogenicity(a.grey, seg.mask, a.colour_mask, overlay, a.tissue.mask, a.spacing_mm, seg.calcific_shadow);
-    r.neovascularity = measure_neovascularity(a.colour_mask, seg.mask, doppler, a.spacing_mm, &a.vessels);
+    r.neovascularity =
+        measure_neovascularity(colour_in_image(a.colour_mask, a.grey, seg.mask), seg.mask, doppler, a.spacing_mm, &a.vessels);
     r.neovascularity.frame = a.frame.index;
     if (doppler && !r.neovascularity.vessel_count)
         add_warning(r.warnings, std::string(kVesselReachUnknown));

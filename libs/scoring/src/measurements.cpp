@@ -31,8 +31,7 @@ Component largest_component(const cv::Mat& mask) {
         }
     if (best == 0)
         return {};
-    const cv::Rect box(c.stats.at<int>(best, cv::CC_STAT_LEFT), c.stats.at<int>(best, cv::CC_STAT_TOP),
-                       c.stats.at<int>(best, cv::CC_STAT_WIDTH), c.stats.at<int>(best, cv::CC_STAT_HEIGHT));
+    const cv::Rect box = c.bounds(best);
     return {c.mask_of(best, mask.size()), box};
 }
 
@@ -432,7 +431,6 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
                     in[static_cast<std::size_t>(l[x])] = 1;
             }
     }
-    const cv::Mat& stats = vessel_parts.stats;
     std::vector<cv::Point> outline;
     if (spacing_mm) {
         // Traced in the mask's bounding box (with a pixel of background around it where the frame
@@ -461,8 +459,7 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
         // Only the outline within 2 mm of the vessel's bounding box can be within 2 mm of it.
         const int reach_x = static_cast<int>(std::ceil(2.0 / spacing_mm->dx_mm)) + 1;
         const int reach_y = static_cast<int>(std::ceil(2.0 / spacing_mm->dy_mm)) + 1;
-        const cv::Rect reach(stats.at<int>(i, cv::CC_STAT_LEFT) - reach_x, stats.at<int>(i, cv::CC_STAT_TOP) - reach_y,
-                             stats.at<int>(i, cv::CC_STAT_WIDTH) + 2 * reach_x, stats.at<int>(i, cv::CC_STAT_HEIGHT) + 2 * reach_y);
+        const cv::Rect reach = vessel_parts.bounds(i) - cv::Point(reach_x, reach_y) + cv::Size(2 * reach_x, 2 * reach_y);
         std::vector<cv::Point> outline_near;
         std::copy_if(outline.begin(), outline.end(), std::back_inserter(outline_near), [&](const cv::Point& q) { return reach.contains(q); });
         bool near = false;
@@ -485,9 +482,7 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
         if (in[static_cast<std::size_t>(i)])
             ++in_tendon;
         if (vessels)
-            vessels->push_back(Vessel{cv::Rect(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
-                                               stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT)),
-                                      vessel_parts.area(i), in[static_cast<std::size_t>(i)] != 0});
+            vessels->push_back(Vessel{vessel_parts.bounds(i), vessel_parts.area(i), in[static_cast<std::size_t>(i)] != 0});
     }
     n.vessels_in_tendon = in_tendon;
     if (!unknown_reach) {

@@ -16,6 +16,8 @@ struct Components {
     int count = 1;   ///< number of labels including the background
 
     int area(int label) const;
+    /// Bounding box of one component, in frame coordinates.
+    cv::Rect bounds(int label) const;
     /// Frame-sized 255/0 mask of one component.
     cv::Mat mask_of(int label, cv::Size frame_size) const;
 };

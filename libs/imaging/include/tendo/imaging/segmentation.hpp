@@ -60,6 +60,12 @@ inline constexpr int kColourChromaThreshold = 40;
 DopplerSeparation separate_doppler(const cv::Mat& pixels, const TissueArea& tissue,
                                    const std::vector<UltrasoundRegion>& regions);
 
+/// The colour of `colour_mask` (CV_8UC1) that lies in the image: components whose surroundings
+/// in `grey` are mostly lit, or that touch `tendon_mask` (may be empty; flow in the tendon may run
+/// into a shadow). A colour bar drawn beside the image sits on the black screen, and an area found
+/// in the image (without a colour-flow region) can take it in.
+cv::Mat colour_in_image(const cv::Mat& colour_mask, const cv::Mat& grey, const cv::Mat& tendon_mask = {});
+
 /// The cortical surface of the ischial tuberosity: a bright line with acoustic shadow below.
 struct BoneSurface {
     /// Row of the surface per column of the frame, -1 where no bone was found.
