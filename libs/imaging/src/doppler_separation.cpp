@@ -107,18 +107,23 @@ DopplerSeparation separate_doppler(const cv::Mat& pixels, const TissueArea& tiss
 cv::Mat colour_in_image(const cv::Mat& colour_mask, const cv::Mat& grey, const cv::Mat& tendon_mask) {
     if (colour_mask.empty())
         return colour_mask;
-    cv::Mat near_tendon;
-    if (!tendon_mask.empty())
-        cv::dilate(tendon_mask, near_tendon, cv::Mat());
     const Components parts = connected_components(colour_mask);
     cv::Mat kept = colour_mask.clone();
     for (int label = 1; label < parts.count; ++label) {
         const cv::Rect b = parts.bounds(label);
-        const cv::Mat component = parts.labels(b - parts.box.tl()) == label;
-        if (!near_tendon.empty() && cv::countNonZero(near_tendon(b) & component) > 0)
+        if (lies_in_image(grey, colour_mask, b))
             continue;
-        if (!lies_in_image(grey, colour_mask, b))
-            kept(b).setTo(0, component);
+        const cv::Mat component = parts.labels(b - parts.box.tl()) == label;
+        if (!tendon_mask.empty()) {
+            // Touching: the component grown by a pixel meets the tendon.
+            const cv::Rect grown = (b - cv::Point(1, 1) + cv::Size(2, 2)) & cv::Rect(0, 0, colour_mask.cols, colour_mask.rows);
+            cv::Mat reach = cv::Mat::zeros(grown.size(), CV_8UC1);
+            component.copyTo(reach(b - grown.tl()));
+            cv::dilate(reach, reach, cv::Mat());
+            if (cv::countNonZero(reach & tendon_mask(grown)) > 0)
+                continue;
+        }
+        kept(b).setTo(0, component);
     }
     return kept;
 }

@@ -485,13 +485,11 @@ Neovascularity measure_neovascularity(const cv::Mat& colour_mask, const cv::Mat&
             vessels->push_back(Vessel{vessel_parts.bounds(i), vessel_parts.area(i), in[static_cast<std::size_t>(i)] != 0});
     }
     n.vessels_in_tendon = in_tendon;
-    if (!unknown_reach) {
+    if (!unknown_reach)
         n.vessel_count = counted;
+    // One more vessel around cannot change a grade already above 0.
+    if (!unknown_reach || counted > 0)
         n.ohberg_grade = ohberg_grade(counted, in_tendon);
-    } else if (counted > 0) {
-        // One more vessel around cannot change a grade already above 0.
-        n.ohberg_grade = ohberg_grade(counted, in_tendon);
-    }
     return n;
 }
 
