@@ -141,6 +141,7 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
 
     Series dice_long, dice_trans, tmax, tmean, csa_pct, echo_mean, vf_pp, vcount;
     std::vector<double> hypo_pred, hypo_true;
+    int ohberg_uncal_n = 0, ohberg_uncal_ok = 0, ohberg_uncal_null = 0;
     int ohberg_n = 0, ohberg_ok = 0, bmode_n = 0, bmode_fp = 0, view_n = 0, view_ok = 0, neg_n = 0, neg_flagged = 0;
     int errors = 0;
     std::ofstream per_case(dir / "cases.jsonl");
@@ -215,14 +216,19 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
             const bool doppler = pc.spec.doppler != phantom::DopplerMode::none;
             if (doppler) {
                 pair(vf_pp, "neovascularity", "vascular_fraction", 100.0, false);
+                const auto tg = number_at(t, "neovascularity", "ohberg_grade");
+                const auto pg = number_at(pred, "neovascularity", "ohberg_grade");
                 if (calibrated) {
                     pair(vcount, "neovascularity", "vessel_count", 1.0, false);
-                    const auto tg = number_at(t, "neovascularity", "ohberg_grade");
-                    const auto pg = number_at(pred, "neovascularity", "ohberg_grade");
                     if (tg) {
                         ++ohberg_n;
                         ohberg_ok += pg && *pg == *tg;
                     }
+                } else if (tg) {
+                    // Without a spacing a grade resting on a vessel beside the tendon is null.
+                    ++ohberg_uncal_n;
+                    ohberg_uncal_ok += pg && *pg == *tg;
+                    ohberg_uncal_null += !pg;
                 }
             }
         }
@@ -270,6 +276,10 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
         {"vcount_mae", "vessel count MAE", "<= 0.5", vcount.mean_abs(), vcount.mean_abs() <= 0.5 && vcount.missing == 0, n_of(vcount)},
         {"ohberg_pct", "Ohberg grade exact (%)", ">= 90", ohberg_n ? 100.0 * ohberg_ok / ohberg_n : std::nan(""),
          ohberg_n == 0 || ohberg_ok >= 0.9 * ohberg_n, std::to_string(ohberg_n)},
+        {"ohberg_unc_pct", "Ohberg grade exact, uncalibrated (%)", ">= 90",
+         ohberg_uncal_n ? 100.0 * ohberg_uncal_ok / ohberg_uncal_n : std::nan(""),
+         ohberg_uncal_n == 0 || ohberg_uncal_ok >= 0.9 * ohberg_uncal_n,
+         std::to_string(ohberg_uncal_n) + (ohberg_uncal_null ? " (" + std::to_string(ohberg_uncal_null) + " null)" : "")},
         {"bmode_fp", "Doppler false positives on B-mode", "0", static_cast<double>(bmode_fp), bmode_fp == 0, std::to_string(bmode_n)},
         {"view_pct", "view accuracy (%)", ">= 95", view_n ? 100.0 * view_ok / view_n : std::nan(""), view_ok >= 0.95 * view_n,
          std::to_string(view_n)},
