@@ -340,6 +340,13 @@ std::vector<cv::Point2d> outline_around(const Work& w, const cv::Mat& smooth, do
     return contour;
 }
 
+/// `grey` with NaN where `allowed` (CV_32FC1 weights) is 0: the ellipse fits skip those pixels.
+cv::Mat nan_where_not_allowed(const cv::Mat& grey, const cv::Mat& allowed) {
+    cv::Mat out = grey.clone();
+    out.setTo(std::numeric_limits<float>::quiet_NaN(), allowed <= 0.0f);
+    return out;
+}
+
 } // namespace
 
 bool outline_in_view(const std::vector<cv::Point2d>& outline, const cv::Mat& imaged) {
@@ -466,8 +473,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     cand.lateral_contrast = starts.front().lateral;
     if (!worth_outlining(cand.contrast, cand.lateral_contrast))
         return cand;
-    cv::Mat clipped_allowed = clipped.clone();
-    clipped_allowed.setTo(std::numeric_limits<float>::quiet_NaN(), allowed <= 0.0f);
+    const cv::Mat clipped_allowed = nan_where_not_allowed(clipped, allowed);
     // The tendon inserts on the tuberosity and rests on it across its width; a round structure
     // beside it (the nerve, brighter than a hypoechoic tendon) touches the bone at one point if
     // at all. Resting on the bone across the ellipse's middle counts 0.15, about half a typical
@@ -532,8 +538,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
         if (!area.empty())
             enclosed_foci_filled_2d(smooth(area), w.searched(area), span_x, span_y, w.px_x, w.px_y).copyTo(smooth_filled(area));
         const cv::Mat clipped_filled = cv::min(smooth_filled, clip_level);
-        cv::Mat clipped_filled_allowed = clipped_filled.clone();
-        clipped_filled_allowed.setTo(std::numeric_limits<float>::quiet_NaN(), allowed <= 0.0f);
+        const cv::Mat clipped_filled_allowed = nan_where_not_allowed(clipped_filled, allowed);
         const Ellipse refitted =
             fit_ellipse(w, clipped_filled, clipped_filled_allowed, level, around_ellipse(fitted[chosen]));
         cand.foci_filled_contour = outline_around(w, smooth_filled, level, clip_level, refitted, starts[chosen]);
