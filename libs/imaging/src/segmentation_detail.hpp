@@ -85,6 +85,21 @@ cv::Mat calcific_shadows(const cv::Mat& smooth, const std::vector<int>& top, con
 /// be told).
 cv::Mat shadows_filled(const cv::Mat& smooth, const cv::Mat& shadow, const cv::Mat& searched, double px_per_mm_x);
 
+/// The imaged part of the tissue area (CV_8UC1, frame-sized): `tissue_mask` within each row's lit
+/// span of `grey` (lightly smoothed, from the first to the last pixel reaching 3), the span's ends
+/// straightened over 25 rows. A region's rectangle or an area found through a closing reaches past
+/// a fan's edge and into the black before a ruler, where the black would read as hypoechoic
+/// tendon; dark speckle and shadows inside the image stay.
+cv::Mat imaged_area(const cv::Mat& tissue_mask, const cv::Mat& grey);
+
+/// Whether the edge of the `imaged` area (`imaged_area`) cuts what is measured of the tendon
+/// `mask`: a cross-section meeting any edge (its area and width are cut), a band meeting the top
+/// or the bottom (its thickness is cut). A band running on past the view's side is the usual
+/// longitudinal view, not a cut; nor is an edge along the `bone_surface` (frame points), where
+/// the bone's black shadow ends a row.
+bool measurement_cut_by_view(const cv::Mat& mask, const cv::Mat& imaged, const std::vector<cv::Point>& bone_surface,
+                             View view);
+
 /// Structure tensor components (CV_32FC1 each), smoothed with a Gaussian of `sigma_px`.
 struct StructureTensor {
     cv::Mat jxx, jyy, jxy;

@@ -224,35 +224,6 @@ void lower_top_to_rim_crest(cv::Mat& mask, const cv::Mat& grey, double dx, doubl
     }
 }
 
-/// Clears `mask` pixels that lie in the black beside the imaged area, row by row: before the first
-/// and after the last pixel where `grey`, lightly smoothed (a lone dark pixel at the edge does not
-/// count), reaches 3. The tissue area (a region's rectangle, or an area found through a closing)
-/// and the search at the working resolution reach a few pixels past a fan's edge, where the black
-/// would read as hypoechoic tendon. Dark speckle and shadows inside the imaged area stay.
-void keep_lit(cv::Mat& mask, const cv::Mat& grey) {
-    const cv::Rect box = cv::boundingRect(mask);
-    if (box.empty())
-        return;
-    const int margin = 5; // the smoothing's reach, so the rows' ends are read as the frame has them
-    const cv::Rect around = (box - cv::Point(margin, margin) + cv::Size(2 * margin, 2 * margin)) &
-                            cv::Rect(0, 0, grey.cols, grey.rows);
-    cv::Mat lit;
-    cv::GaussianBlur(grey(around), lit, cv::Size(0, 0), 0.7);
-    cv::Mat inside = mask(around);
-    for (int y = 0; y < lit.rows; ++y) {
-        const unsigned char* level = lit.ptr<unsigned char>(y);
-        unsigned char* m = inside.ptr<unsigned char>(y);
-        int first = 0;
-        int last = lit.cols - 1;
-        while (first < lit.cols && level[first] < 3)
-            ++first;
-        while (last >= first && level[last] < 3)
-            --last;
-        std::fill(m, m + first, static_cast<unsigned char>(0));
-        std::fill(m + last + 1, m + lit.cols, static_cast<unsigned char>(0));
-    }
-}
-
 /// Whether a cross-section's outline with its hypoechoic foci read as tendon replaces the outline
 /// as found: reading foci as tendon only adds to a cross-section, so the refitted outline must lie in
 /// view, be no smaller and at most a fifth deeper (a deeper one grew over the tissue around the
@@ -638,8 +609,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         cv::Mat searched;
         cv::resize(w.tissue, searched, grey.size(), 0, 0, cv::INTER_NEAREST);
         cv::dilate(searched, searched, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
-        seg.mask &= tissue_mask & searched;
-        keep_lit(seg.mask, grey);
+        seg.imaged = detail::imaged_area(tissue_mask, grey);
+        seg.mask &= seg.imaged & searched;
         // The mask stays above the bone. A cross-section lies on the tuberosity, its deep surface
         // the cortex's interface (the crest, below the line's rising flank): where the outline's
         // bottom stops at most 1 mm short of the flank, the gap is tendon and is filled down to the
@@ -699,11 +670,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         return seg;
     }
     seg.view = view;
-    // Partly out of view: the mask touches the top or bottom of the tissue area.
-    cv::Mat edge;
-    cv::erode(tissue_mask, edge, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
-    edge = tissue_mask & ~edge;
-    if (cv::countNonZero(edge & seg.mask) > 0)
+    if (detail::measurement_cut_by_view(seg.mask, seg.imaged, seg.bone_surface, view))
         seg.warnings.emplace_back("tendon partly out of view");
     // Heavy shadow: much of the tissue above the bone is nearly black.
     cv::Mat dark = (grey < 12) & tissue_mask;

@@ -26,6 +26,12 @@ void add_warning(std::vector<std::string>& warnings, const std::string& w) {
         warnings.push_back(w);
 }
 
+/// Where a measurement across the tendon is cut by the view: the imaged part of the tissue area the
+/// segmentation found, or the tissue area when it found none (a mask drawn by hand).
+const cv::Mat& imaged_or_tissue(const TendonSegmentation& seg, const TissueArea& tissue) {
+    return seg.imaged.empty() ? tissue.mask : seg.imaged;
+}
+
 /// Pixels of the colour-flow box outline the scanner draws (grey graphics, not tissue).
 cv::Mat overlay_graphics(const cv::Size& size, const std::vector<UltrasoundRegion>& regions) {
     cv::Mat overlay = cv::Mat::zeros(size, CV_8UC1);
@@ -85,7 +91,7 @@ void measure(ScanAnalysis& a, const cv::Mat& overlay) {
         }
         return;
     }
-    const ThicknessProfile profile = longitudinal_thickness(seg.mask, a.tissue.mask, s, seg.insertion);
+    const ThicknessProfile profile = longitudinal_thickness(seg.mask, imaged_or_tissue(seg, a.tissue), s, seg.insertion);
     a.centreline = profile.centreline;
     double sum = 0.0;
     int n = 0;
@@ -184,7 +190,7 @@ std::optional<double> cine_frame_thickness_max_mm(const Frame& frame, const Tiss
     if (seg.view == View::transverse)
         return max_ap_extent(seg.mask, *spacing_mm).mm;
     const std::optional<ProfileMax> best =
-        profile_max(longitudinal_thickness(seg.mask, tissue.mask, *spacing_mm, seg.insertion));
+        profile_max(longitudinal_thickness(seg.mask, imaged_or_tissue(seg, tissue), *spacing_mm, seg.insertion));
     return best ? std::optional<double>(best->thickness_mm) : std::nullopt;
 }
 

@@ -104,7 +104,7 @@ std::optional<ProfileMax> profile_max(const ThicknessProfile& profile, double ha
     return best;
 }
 
-ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tissue_mask, const Spacing& s,
+ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& imaged_mask, const Spacing& s,
                                         std::optional<cv::Point> start_near, double step_mm) {
     ThicknessProfile profile;
     const auto [m, box] = largest_component(mask);
@@ -180,8 +180,8 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
         cv::Point2d end_points[2];
         for (int side = 0; side < 2; ++side) {
             const double sign = side == 0 ? -1.0 : 1.0;
-            // Where the sample at distance nd falls: in the mask, out of it into tissue, or out of
-            // the image or the tissue (the cross-section is then incomplete).
+            // Where the sample at distance nd falls: in the mask, out of it into imaged tissue, or
+            // out of the image or its imaged part (the cross-section is then incomplete).
             enum class At { mask, tissue, beyond };
             auto sample = [&](double nd) {
                 const int ix = static_cast<int>(std::floor(p.x + sign * nd * nx_px + 0.5));
@@ -190,7 +190,7 @@ ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tiss
                     return At::beyond;
                 if (m.at<unsigned char>(iy, ix))
                     return At::mask;
-                return !tissue_mask.empty() && !tissue_mask.at<unsigned char>(iy, ix) ? At::beyond : At::tissue;
+                return !imaged_mask.empty() && !imaged_mask.at<unsigned char>(iy, ix) ? At::beyond : At::tissue;
             };
             // Strides of half a pixel find the way out; the last one is then walked in fine steps.
             constexpr int kFine = 4;

@@ -106,6 +106,10 @@ struct TendonSegmentation {
     /// CV_8UC1, frame-sized, 255 where a calcification's acoustic shadow falls; empty when there
     /// is none. The grey there is not the tendon's own.
     cv::Mat calcific_shadow;
+    /// CV_8UC1, frame-sized, 255 where the tissue area is imaged: within each row's lit span, the
+    /// black beside a fan and marks drawn beside the image (a ruler, a focus arrow) left out. A
+    /// measurement across the tendon that leaves it is cut by the view. Empty without a tendon.
+    cv::Mat imaged;
     /// Where the tendon meets the bone (longitudinal), if in view.
     std::optional<cv::Point> insertion;
     /// 0-1: how much the segmentation can be trusted.

@@ -22,7 +22,7 @@ struct ThicknessProfile {
     std::vector<double> arc_mm;
     /// Length of the mask along the normal at each sample (mm).
     std::vector<double> thickness_mm;
-    /// True when the sample's whole cross-section lies inside the tissue area.
+    /// True when the sample's whole cross-section lies inside the imaged tissue area.
     std::vector<bool> complete;
     /// The cross-section drawn for each sample.
     std::vector<ThicknessLine> lines;
@@ -31,8 +31,10 @@ struct ThicknessProfile {
 /// Centreline = midline between the first and last mask row per column (largest component),
 /// smoothed over ~1 mm; sampled every `step_mm` of arc (lengths use dx and dy). The normal is
 /// perpendicular in mm, not in pixels. When `start_near` is given, the centreline starts at the end
-/// nearer to it. Empty profile for an empty mask.
-ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& tissue_mask, const Spacing& spacing_mm,
+/// nearer to it. A sample whose normal leaves the mask out of `imaged_mask` (the imaged tissue
+/// area, `TendonSegmentation::imaged`; empty: the whole frame) is not complete. Empty profile for an
+/// empty mask.
+ThicknessProfile longitudinal_thickness(const cv::Mat& mask, const cv::Mat& imaged_mask, const Spacing& spacing_mm,
                                         std::optional<cv::Point> start_near = std::nullopt, double step_mm = 0.2);
 
 /// Thickness at `reference_mm` of arc from the centreline point nearest to `insertion`, moving
