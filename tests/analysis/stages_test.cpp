@@ -749,6 +749,13 @@ TEST(TendonSegmentation, DeepBorderKeepsToTheTendonAtTheViewsEdge) {
     expect_set_cases_outlined(View::longitudinal, 0.96, {{904, 8}, {911, 4}, {101, 26}});
 }
 
+TEST(TendonSegmentation, DegeneratedBandWithClearFibresIsATendon) {
+    // Cases (set seed, case) of longitudinal tendons with hypoechoic fractions 0.32-0.41, whose
+    // foci darken the band to a contrast of 0.24-0.25 (under the 0.25 that holds off muscle between
+    // fasciae) while their fibres stay lines (coherence 0.74-0.77): read `none`, now outlined.
+    expect_set_cases_outlined(View::longitudinal, 0.95, {{902, 4}, {912, 4}});
+}
+
 TEST(TendonSegmentation, WideCrossSectionIsNotReadAsAFaintBand) {
     // Cases (set seed, case) of cross-sections 25-40 mm wide that the band detector also read as a
     // band, faint (contrast 0.26-0.29) but scoring within the margin of the cross-section: read

@@ -363,8 +363,15 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     constexpr double kHeldEndMm = 8.0;
     constexpr double kTrendMm = 4.0;
     const double min_band_length_mm = std::max(kMinBandLengthMm, kMinBandLengthPerThickness * lc.thickness_mm);
-    const bool long_shape = lc.found && lc.length_mm >= min_band_length_mm && lc.thickness_mm >= 2.5 &&
-                            lc.contrast >= kMinBandContrast;
+    // A degenerated tendon's hypoechoic foci darken its band towards that of muscle: a band down to
+    // 0.22 still passes when its fibres are clearly lines (coherence 0.70, above the 0.53-0.66 of a
+    // cross-section's dots below).
+    constexpr double kMinFibrillarBandContrast = 0.22;
+    constexpr double kMinFibrillarCoherence = 0.70;
+    const bool band_contrast = lc.contrast >= kMinBandContrast ||
+                               (lc.contrast >= kMinFibrillarBandContrast && lc.coherence >= kMinFibrillarCoherence);
+    const bool long_shape =
+        lc.found && lc.length_mm >= min_band_length_mm && lc.thickness_mm >= 2.5 && band_contrast;
     // A tendon seen lengthways is bright along its whole length (a bright patch that a band
     // merely crosses is not); a cross-section is darker at both sides than inside. Its fibrils
     // are parallel lines there (a coherent structure tensor, 0.64 or more on the phantom's
