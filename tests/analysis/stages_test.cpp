@@ -756,6 +756,13 @@ TEST(TendonSegmentation, DegeneratedBandWithClearFibresIsATendon) {
     expect_set_cases_outlined(View::longitudinal, 0.95, {{902, 4}, {912, 4}});
 }
 
+TEST(TendonSegmentation, ThinTendonWithoutACalibrationIsABand) {
+    // Cases (set seed, case) of uncalibrated curvilinear scans of tendons 3.0-3.2 mm thick, which
+    // read 2.0-2.25 assumed millimetres (their pixels are coarser than the assumed 0.08 mm), under
+    // the 2.5 mm a calibrated band must reach: read `none`, now outlined.
+    expect_set_cases_outlined(View::longitudinal, 0.85, {{13, 26}, {16, 2}});
+}
+
 TEST(TendonSegmentation, WideCrossSectionIsNotReadAsAFaintBand) {
     // Cases (set seed, case) of cross-sections 25-40 mm wide that the band detector also read as a
     // band, faint (contrast 0.26-0.29) but scoring within the margin of the cross-section: read

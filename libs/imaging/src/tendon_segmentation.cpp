@@ -370,8 +370,12 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     constexpr double kMinFibrillarCoherence = 0.70;
     const bool band_contrast = lc.contrast >= kMinBandContrast ||
                                (lc.contrast >= kMinFibrillarBandContrast && lc.coherence >= kMinFibrillarCoherence);
-    const bool long_shape =
-        lc.found && lc.length_mm >= min_band_length_mm && lc.thickness_mm >= 2.5 && band_contrast;
+    // Without a calibration sizes are in assumed millimetres (`kAssumedSpacingMm`): a coarser true
+    // spacing, 0.11 mm a pixel for 0.08 assumed, makes a 3 mm tendon read 2.2 mm. The least thickness
+    // is lowered by that factor (fascia, about 1 mm thick, stays out).
+    const double min_size_factor = spacing_mm ? 1.0 : 1.0 / 1.4;
+    const bool long_shape = lc.found && lc.length_mm >= min_band_length_mm &&
+                            lc.thickness_mm >= 2.5 * min_size_factor && band_contrast;
     // A tendon seen lengthways is bright along its whole length (a bright patch that a band
     // merely crosses is not); a cross-section is darker at both sides than inside. Its fibrils
     // are parallel lines there (a coherent structure tensor, 0.64 or more on the phantom's
