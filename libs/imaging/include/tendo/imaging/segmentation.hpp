@@ -108,7 +108,8 @@ struct TendonSegmentation {
     cv::Mat calcific_shadow;
     /// CV_8UC1, frame-sized, 255 where the tissue area is imaged: within each row's lit span, the
     /// black beside a fan and marks drawn beside the image (a ruler, a focus arrow) left out. A
-    /// measurement across the tendon that leaves it is cut by the view. Empty without a tendon.
+    /// measurement across the tendon that leaves it is cut by the view. Empty when the search
+    /// outlined nothing (measurements then read the tissue area's edge instead).
     cv::Mat imaged;
     /// Where the tendon meets the bone (longitudinal), if in view.
     std::optional<cv::Point> insertion;
