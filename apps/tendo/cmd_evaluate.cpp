@@ -114,6 +114,7 @@ struct Row {
     double value;
     bool met;
     std::string n;
+    bool judged = true; // false: reported only, against no target
 };
 
 } // namespace
@@ -139,7 +140,7 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
         dir = fs::temp_directory_path() / ("tendo-evaluate-" + std::to_string(::getpid()));
     fs::create_directories(dir);
 
-    Series dice_long, dice_trans, tmax, tmean, csa_pct, echo_mean, vf_pp, vcount;
+    Series dice_long, dice_trans, tmax, tmean, tref, csa_pct, echo_mean, vf_pp, vcount;
     std::vector<double> hypo_pred, hypo_true;
     int ohberg_uncal_n = 0, ohberg_uncal_ok = 0, ohberg_uncal_null = 0;
     int ohberg_n = 0, ohberg_ok = 0, bmode_n = 0, bmode_fp = 0, view_n = 0, view_ok = 0, neg_n = 0, neg_flagged = 0;
@@ -200,10 +201,12 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
         };
         if (!negative && calibrated) {
             pair(tmax, "thickness_mm", "max", 1.0, false);
-            if (true_view == "longitudinal")
+            if (true_view == "longitudinal") {
                 pair(tmean, "thickness_mm", "mean", 1.0, false);
-            else
+                pair(tref, "thickness_mm", "at_reference", 1.0, false);
+            } else {
                 pair(csa_pct, "csa_mm2", "", 100.0, true);
+            }
         }
         if (!negative) {
             pair(echo_mean, "echogenicity", "mean", 1.0, false);
@@ -269,6 +272,8 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
         {"tmax_mae", "thickness max MAE (mm)", "<= 0.30", tmax.mean_abs(), tmax.mean_abs() <= 0.30 && tmax.missing == 0, n_of(tmax)},
         {"tmax_bias", "thickness max bias (mm)", "within +-0.15", tmax.mean(), std::abs(tmax.mean()) <= 0.15, n_of(tmax)},
         {"tmean_mae", "thickness mean MAE (mm)", "<= 0.25", tmean.mean_abs(), tmean.mean_abs() <= 0.25 && tmean.missing == 0, n_of(tmean)},
+        // No target is set for the thickness at the reference point: reported, not judged.
+        {"tref_mae", "thickness at reference MAE (mm)", "none", tref.mean_abs(), true, n_of(tref), false},
         {"csa_mae_pct", "CSA MAE (%)", "<= 10", csa_pct.mean_abs(), csa_pct.mean_abs() <= 10.0 && csa_pct.missing == 0, n_of(csa_pct)},
         {"echo_mae", "echogenicity mean MAE (grey)", "<= 5", echo_mean.mean_abs(), echo_mean.mean_abs() <= 5.0, n_of(echo_mean)},
         {"hypo_spearman", "hypoechoic fraction Spearman", ">= 0.80", spearman, spearman >= 0.80, std::to_string(hypo_pred.size())},
@@ -293,12 +298,14 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
         char value[32];
         std::snprintf(value, sizeof value, "%.3f", row.value);
         const bool met = row.met && !std::isnan(row.value);
-        all = all && (met || row.n == "0");
+        if (row.judged)
+            all = all && (met || row.n == "0");
+        const char* verdict = !row.judged ? "-" : met ? (options.markdown ? "yes" : "met") : (options.markdown ? "**no**" : "MISS");
         if (options.markdown)
- std::cout << "| " << row.key << " | " << row.name << " | " << row.target << " | " << value << " | " << (met ? "yes" : "**no**")
-                      << " | " << row.n << " |\n";
+            std::cout << "| " << row.key << " | " << row.name << " | " << row.target << " | " << value << " | " << verdict << " | "
+                      << row.n << " |\n";
         else
-            std::printf("%-14s %-36s %-14s %10s  %-4s n=%s\n", row.key.c_str(), row.name.c_str(), row.target.c_str(), value, met ? "met" : "MISS",
+            std::printf("%-14s %-36s %-14s %10s  %-4s n=%s\n", row.key.c_str(), row.name.c_str(), row.target.c_str(), value, verdict,
                         row.n.c_str());
     }
     bool floors = true;
