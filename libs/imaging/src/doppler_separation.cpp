@@ -1,3 +1,4 @@
+#include "segmentation_detail.hpp"
 #include "tendo/imaging/components.hpp"
 #include "tendo/imaging/frame.hpp"
 #include "tendo/imaging/segmentation.hpp"
@@ -14,14 +15,14 @@ namespace {
 /// Components smaller than this are flash specks, not flow.
 constexpr int kMinFlowPixels = 3;
 
-/// Grey at or below this is the screen's black background (as for the tissue area).
-constexpr int kBackgroundGrey = 8;
+/// `box` grown by `px` on every side, within an image of `size`.
+cv::Rect grown_within(const cv::Rect& box, int px, const cv::Size& size) {
+    return (box - cv::Point(px, px) + cv::Size(2 * px, 2 * px)) & cv::Rect(cv::Point(0, 0), size);
+}
 
 /// Whether the grey pixels in `box` grown by a few pixels, colour left out, are mostly lit.
 bool lies_in_image(const cv::Mat& grey, const cv::Mat& colour, const cv::Rect& box) {
-    constexpr int kAroundPx = 3;
-    const cv::Rect around = (box - cv::Point(kAroundPx, kAroundPx) + cv::Size(2 * kAroundPx, 2 * kAroundPx)) &
-                            cv::Rect(0, 0, grey.cols, grey.rows);
+    const cv::Rect around = grown_within(box, 3, grey.size());
     int grey_pixels = 0, lit = 0;
     for (int y = around.y; y < around.br().y; ++y) {
         const unsigned char* g = grey.ptr<unsigned char>(y);
@@ -29,7 +30,7 @@ bool lies_in_image(const cv::Mat& grey, const cv::Mat& colour, const cv::Rect& b
         for (int x = around.x; x < around.br().x; ++x)
             if (!c[x]) {
                 ++grey_pixels;
-                lit += g[x] > kBackgroundGrey;
+                lit += g[x] > detail::kBackgroundGrey;
             }
     }
     return 2 * lit >= grey_pixels;
@@ -116,7 +117,7 @@ cv::Mat colour_in_image(const cv::Mat& colour_mask, const cv::Mat& grey, const c
         const cv::Mat component = parts.labels(b - parts.box.tl()) == label;
         if (!tendon_mask.empty()) {
             // Touching: the component grown by a pixel meets the tendon.
-            const cv::Rect grown = (b - cv::Point(1, 1) + cv::Size(2, 2)) & cv::Rect(0, 0, colour_mask.cols, colour_mask.rows);
+            const cv::Rect grown = grown_within(b, 1, colour_mask.size());
             cv::Mat reach = cv::Mat::zeros(grown.size(), CV_8UC1);
             component.copyTo(reach(b - grown.tl()));
             cv::dilate(reach, reach, cv::Mat());

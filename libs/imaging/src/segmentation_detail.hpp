@@ -11,6 +11,10 @@
 // Helpers shared by the bone, texture and tendon finders. Private to tendo_imaging.
 namespace tendo::detail {
 
+/// Grey at or below this is the screen's black background beside the image (the tissue area is
+/// found above it; colour on it is not flow).
+inline constexpr int kBackgroundGrey = 8;
+
 /// Sizes of structures are given in mm; without a calibration this spacing turns them into pixels
 /// (it never reaches a measurement).
 inline constexpr double kAssumedSpacingMm = 0.08;

@@ -1,3 +1,4 @@
+#include "segmentation_detail.hpp"
 #include "tendo/imaging/frame.hpp"
 #include "tendo/imaging/segmentation.hpp"
 
@@ -44,7 +45,7 @@ TissueArea find_tissue_area(const cv::Mat& pixels, const std::vector<UltrasoundR
     const cv::Mat grey = to_grey(pixels);
     cv::Mat smooth;
     cv::blur(grey, smooth, cv::Size(5, 5));
-    cv::Mat bright = smooth > 8;
+    cv::Mat bright = smooth > detail::kBackgroundGrey;
     cv::morphologyEx(bright, bright, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(15, 15)));
     cv::morphologyEx(bright, bright, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
     // The largest outer outline: labelling every component (to count pixels) cost twice the rest
