@@ -43,13 +43,14 @@ std::optional<double> thickness_at_reference(const ThicknessProfile& profile, co
                                              const Spacing& spacing_mm, double reference_mm);
 
 /// Where a profile is thickest: the largest mean over the complete samples within
-/// ±`half_window_mm` of arc of a complete sample, so that one sample's jitter (pixel stairs,
-/// speckle on a border) does not set the maximum; nullopt when no sample is complete.
+/// ±`half_window_mm` of arc of a complete sample, so that the borders' jitter (pixel stairs,
+/// speckle) does not set the maximum; nullopt when no sample is complete. The default spans about
+/// three lengths over which a segmented border's jitter stays correlated (~1.5 mm).
 struct ProfileMax {
     std::size_t sample = 0; ///< the window's centre
     double thickness_mm = 0.0;
 };
-std::optional<ProfileMax> profile_max(const ThicknessProfile& profile, double half_window_mm = 1.0);
+std::optional<ProfileMax> profile_max(const ThicknessProfile& profile, double half_window_mm = 2.0);
 
 /// The column of a mask with the most mask pixels.
 struct ApExtent {
