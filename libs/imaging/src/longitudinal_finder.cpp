@@ -326,13 +326,18 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
             y0 = std::min(y0, c - border_reach);
             y1 = std::max(y1, c + border_reach + 1);
         }
-        // The rows are smoothed over a millimetre before they are compared (`enclosed_foci_filled`).
+        // The rows are smoothed over a millimetre before they are compared (`enclosed_foci_filled`),
+        // over the whole row: the cortex's brightness spreading in beside the bone fills a
+        // hypoechoic focus against the bone at the insertion (smoothed within the searched tissue,
+        // two such tendons of the phantom's 52 seeds lost a third of their outline), and also
+        // tissue in the angle between a band and a steep bone (4 tendons read 0.5-1.8 mm too thick
+        // there): docs/accuracy.md.
         const int bone_reach = mm_to_px(1.0, w.px_x);
         const cv::Rect near_band = cv::Rect(cand.x0 - margin, y0, n + 2 * margin, y1 - y0) & cv::Rect(0, 0, cols, rows);
         cv::Mat levels = smooth.clone();
         if (!near_band.empty()) {
             const cv::Mat enclosing = searched_away_from_bone(w, near_band, bone_reach);
-            enclosed_foci_filled(smooth(near_band), enclosing, span, w.px_x).copyTo(levels(near_band));
+            enclosed_foci_filled(smooth(near_band), enclosing, span, w.px_x, RowSmoothing::whole_row).copyTo(levels(near_band));
         }
         fill_foci_along_band(levels, smooth, w, centre, cand.x0, n, border_reach, split);
         // Beyond the tissue area (a fan's slanting side) the grey is not known, not dark: taking it

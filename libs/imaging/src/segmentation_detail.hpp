@@ -63,15 +63,27 @@ double percentile_of(std::vector<float>& values, double pct);
 /// and within `span_px` to its right on its row (0 beyond the image).
 cv::Mat brightest_on_both_sides(const cv::Mat& levels, int span_px);
 
-/// Each pixel raised to the lower of the brightest levels within `span_px` to its left and to its
-/// right on its row (levels smoothed along the row over about a millimetre, `px_per_mm_x`; only
-/// non-zero `searched` pixels count as brighter tissue, so bone and the view's edge never do): a
-/// dark stretch shorter than the span with brighter tissue at both ends reads as that tissue.
-cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int span_px, double px_per_mm_x);
+/// How `enclosed_foci_filled` smooths a row's levels over about a millimetre before comparing them.
+enum class RowSmoothing {
+    /// From the non-zero `searched` pixels only: nothing beside the searched area spreads in.
+    within_searched,
+    /// Over the whole row, then cut to the searched pixels: what lies just beside the searched
+    /// area (the cortex beside a bone) spreads about two millimetres into it.
+    whole_row,
+};
 
-/// `enclosed_foci_filled` across the rows and down the columns at once: a pixel is raised to the
-/// lower of the two readings, so only a dark patch with brighter tissue on all four sides (within
-/// `span_x_px` along its row and `span_y_px` down its column) reads as that tissue.
+/// Each pixel raised to the lower of the brightest levels within `span_px` to its left and to its
+/// right on its row (levels smoothed along the row over about a millimetre, `px_per_mm_x`, as
+/// `smoothing` says; only non-zero `searched` pixels count as brighter tissue, so bone and the
+/// view's edge never do): a dark stretch shorter than the span with brighter tissue at both ends
+/// reads as that tissue.
+cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int span_px, double px_per_mm_x,
+                             RowSmoothing smoothing);
+
+/// `enclosed_foci_filled` across the rows and down the columns at once, levels smoothed within the
+/// searched area: a pixel is raised to the lower of the two readings, so only a dark patch with
+/// brighter tissue on all four sides (within `span_x_px` along its row and `span_y_px` down its
+/// column) reads as that tissue.
 cv::Mat enclosed_foci_filled_2d(const cv::Mat& smooth, const cv::Mat& searched, int span_x_px, int span_y_px,
                                 double px_per_mm_x, double px_per_mm_y);
 

@@ -22,17 +22,31 @@ ColumnSums::ColumnSums(const cv::Mat& image) : rows_(image.rows) {
     }
 }
 
-cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int span_px, double px_per_mm_x) {
+cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int span_px, double px_per_mm_x,
+                             RowSmoothing smoothing) {
+    const double sigma_px = std::max(1.0, px_per_mm_x);
+    const cv::Mat outside = searched == 0;
     cv::Mat level_along;
-    cv::GaussianBlur(smooth, level_along, cv::Size(0, 0), std::max(1.0, px_per_mm_x), 0.1);
-    level_along.setTo(0.0f, searched == 0);
+    if (smoothing == RowSmoothing::within_searched) {
+        // A normalized convolution: the mean of the searched pixels near each one, by weight.
+        cv::Mat inside_only = smooth.clone(), weight;
+        inside_only.setTo(0.0f, outside);
+        searched.convertTo(weight, CV_32FC1, 1.0 / 255.0);
+        cv::GaussianBlur(inside_only, level_along, cv::Size(0, 0), sigma_px, 0.1);
+        cv::GaussianBlur(weight, weight, cv::Size(0, 0), sigma_px, 0.1);
+        cv::divide(level_along, cv::max(weight, 1e-3f), level_along);
+    } else {
+        cv::GaussianBlur(smooth, level_along, cv::Size(0, 0), sigma_px, 0.1);
+    }
+    level_along.setTo(0.0f, outside);
     return cv::max(smooth, brightest_on_both_sides(level_along, span_px));
 }
 
 cv::Mat enclosed_foci_filled_2d(const cv::Mat& smooth, const cv::Mat& searched, int span_x_px, int span_y_px,
                                 double px_per_mm_x, double px_per_mm_y) {
-    const cv::Mat across = enclosed_foci_filled(smooth, searched, span_x_px, px_per_mm_x);
-    const cv::Mat down = enclosed_foci_filled(smooth.t(), searched.t(), span_y_px, px_per_mm_y).t();
+    const cv::Mat across = enclosed_foci_filled(smooth, searched, span_x_px, px_per_mm_x, RowSmoothing::within_searched);
+    const cv::Mat down =
+        enclosed_foci_filled(smooth.t(), searched.t(), span_y_px, px_per_mm_y, RowSmoothing::within_searched).t();
     return cv::min(across, down);
 }
 
