@@ -187,9 +187,10 @@ TEST(Echogenicity, HypoechoicFocusFraction) {
 
 namespace {
 
-/// A 30 x 8 mm band of bright speckled tendon (0.1 mm pixels) and its mask.
+/// A 30 x 8 mm band of bright speckled tendon (0.1 mm pixels) and its mask, in soft tissue half as
+/// bright as the tendon (a tendon reads about twice its overlying tissue, phantom and scans alike).
 struct SpeckledTendon {
-    cv::Mat grey = cv::Mat(300, 400, CV_8UC1, cv::Scalar(30));
+    cv::Mat grey = cv::Mat(300, 400, CV_8UC1, cv::Scalar(75));
     cv::Mat mask = cv::Mat::zeros(300, 400, CV_8UC1);
     cv::Rect band{50, 100, 300, 80};
     SpeckledTendon() {
@@ -227,6 +228,17 @@ TEST(Echogenicity, FociBelowTheDetectionLimitReadNone) {
     SpeckledTendon larger;
     larger.grey(cv::Rect(150, 120, 60, 32)).setTo(40); // 8 %
     EXPECT_NEAR(larger.hypoechoic_fraction(), 0.08, 0.015);
+}
+
+TEST(Echogenicity, HypoechoicFractionDoesNotDependOnTheDisplaysGainOrDynamicRange) {
+    // A focus as dark as fat (60) covering a fifth of the band, then the same frame on a display
+    // with a wider dynamic range (every grey difference 0.6 as large) and 10 levels more gain.
+    SpeckledTendon t;
+    t.grey(cv::Rect(100, 100, 60, 80)).setTo(60);
+    const double as_scanned = t.hypoechoic_fraction();
+    EXPECT_NEAR(as_scanned, 0.2, 0.02);
+    t.grey.convertTo(t.grey, CV_8UC1, 0.6, 128.0 * (1.0 - 0.6) + 10.0);
+    EXPECT_NEAR(t.hypoechoic_fraction(), as_scanned, 0.01);
 }
 
 TEST(Echogenicity, ShadowedTendonIsNotHypoechoic) {
