@@ -20,9 +20,11 @@ add_test(NAME analysis.accuracy_seed7
          COMMAND $<TARGET_FILE:tendo> evaluate --seed 7 --n 24
                  --require dice_long>=0.89 --require dice_trans>=0.72 --require view_pct>=90 --require neg_pct>=80
                  --require bmode_fp<=0 --require ohberg_pct>=50 --require echo_mae<=5.0
-                 --require tmax_mae<=0.33 --require tmax_bias<=0.15 --require tmean_mae<=0.23
-                 --require hypo_spearman>=0.84 --require tref_mae<=0.95)
+                 --require tmax_mae<=0.33 --require tmax_bias<=0.10 --require tmean_mae<=0.23
+                 --require hypo_spearman>=0.95 --require tref_mae<=0.95)
 # tref_mae (the thickness at the reference point, reported without a target) 0.87 when its row was added.
+# hypo_spearman 0.978 and tmax_bias 0.025 when foci were read against the tissue over the tendon and the max
+# over ±2 mm of arc (0.866 and 0.07 before).
 # Reached when last raised: dice_long 0.94, dice_trans 0.80, view_pct 95.8, neg_pct 100, ohberg_pct 100 (of 2),
 # echo_mae 2.3, tmax_mae 0.25, tmax_bias 0.07, tmean_mae 0.17, hypo_spearman 0.866 (0.828 while dark stretches
 # narrower than 1 mm and readings under the detection limit counted as foci; tmax 0.34, bias 0.22 and tmean 0.20 while the
@@ -37,8 +39,10 @@ add_test(NAME analysis.accuracy_seed7
 set_tests_properties(analysis.accuracy_seed7 PROPERTIES LABELS "regression;slow" TIMEOUT 900)
 # The measurement formulas alone, on the phantom's true masks: the thickness maximum of a mask's
 # profile read sample by sample lay 0.21 mm above the analytic truth on this set (pixel stairs);
-# over ±1 mm of arc it reads 0.05 mm (MAE 0.07, mean MAE 0.05).
+# over ±1 mm of arc it read 0.05 mm (MAE 0.07, mean MAE 0.05), over ±2 mm 0.005 (MAE 0.05). The
+# hypoechoic Spearman on these masks is 0.958 (0.899 while foci were a share of the fibrillar level).
 add_test(NAME analysis.truth_mask_seed7
          COMMAND $<TARGET_FILE:tendo> evaluate --seed 7 --n 24 --truth-masks
-                 --require tmax_mae<=0.12 --require tmax_bias<=0.10 --require tmean_mae<=0.10)
+                 --require tmax_mae<=0.12 --require tmax_bias<=0.10 --require tmean_mae<=0.10
+                 --require hypo_spearman>=0.93)
 set_tests_properties(analysis.truth_mask_seed7 PROPERTIES LABELS regression TIMEOUT 300)
