@@ -1,5 +1,7 @@
 #include "segmentation_detail.hpp"
 
+#include "tendo/imaging/masked_smoothing.hpp"
+
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -27,17 +29,10 @@ cv::Mat enclosed_foci_filled(const cv::Mat& smooth, const cv::Mat& searched, int
     const double sigma_px = std::max(1.0, px_per_mm_x);
     const cv::Mat outside = searched == 0;
     cv::Mat level_along;
-    if (smoothing == RowSmoothing::within_searched) {
-        // A normalized convolution: the mean of the searched pixels near each one, by weight.
-        cv::Mat inside_only = smooth.clone(), weight;
-        inside_only.setTo(0.0f, outside);
-        searched.convertTo(weight, CV_32FC1, 1.0 / 255.0);
-        cv::GaussianBlur(inside_only, level_along, cv::Size(0, 0), sigma_px, 0.1);
-        cv::GaussianBlur(weight, weight, cv::Size(0, 0), sigma_px, 0.1);
-        cv::divide(level_along, cv::max(weight, 1e-3f), level_along);
-    } else {
+    if (smoothing == RowSmoothing::within_searched)
+        level_along = gaussian_mean_within(smooth, searched, sigma_px, 0.1);
+    else
         cv::GaussianBlur(smooth, level_along, cv::Size(0, 0), sigma_px, 0.1);
-    }
     level_along.setTo(0.0f, outside);
     return cv::max(smooth, brightest_on_both_sides(level_along, span_px));
 }

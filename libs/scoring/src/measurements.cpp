@@ -1,6 +1,7 @@
 #include "tendo/scoring/measurements.hpp"
 
 #include "tendo/imaging/components.hpp"
+#include "tendo/imaging/masked_smoothing.hpp"
 #include "tendo/imaging/segmentation.hpp"
 
 #include <opencv2/imgproc.hpp>
@@ -386,17 +387,10 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
     }
 
     // Hypoechoic foci: grey smoothed inside the mask (speckle averaged out over ~0.3 mm) clearly
-    // below the tendon's own fibrillar level (its 75th percentile).
-    cv::Mat g32, w32;
+    // below the tendon's own fibrillar level (`hypoechoic_fraction`).
+    cv::Mat g32;
     grey_near.convertTo(g32, CV_32F);
-    valid_near.convertTo(w32, CV_32F, 1.0 / 255.0);
-    cv::Mat weighted_and_weights; // smoothed as two channels of one image: one pass over memory
-    cv::merge(std::vector<cv::Mat>{g32.mul(w32), w32}, weighted_and_weights);
-    cv::GaussianBlur(weighted_and_weights, weighted_and_weights, cv::Size(0, 0), sx, sy);
-    std::vector<cv::Mat> num_den;
-    cv::split(weighted_and_weights, num_den);
-    cv::Mat local;
-    cv::divide(num_den[0], cv::max(num_den[1], 1e-3f), local);
+    const cv::Mat local = gaussian_mean_within(g32, valid_near, sx, sy);
     const std::optional<double> reference_grey = reference_band_mean(grey, mask, box, tissue_mask, colour_mask, overlay, dy);
     if (cv::countNonZero(valid_near) > 0) {
         e.hypoechoic_fraction = hypoechoic_fraction(local, valid_near, rdx, rdy, reference_grey);
