@@ -183,7 +183,9 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
                 const float r = response.at<float>(y, x);
                 if (r <= 0.0f)
                     continue;
-                float prev = can_start(y, x, direction) ? 0.0f : kNone;
+                // The best way on from the previous column; starting here instead wins only when
+                // it scores no more than a start (0), so the costly start test waits until then.
+                float prev = kNone;
                 int arg = -1;
                 if (px >= 0 && px < cols)
                     for (int d = -step; d <= step; ++d) {
@@ -196,6 +198,10 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
                             arg = py;
                         }
                     }
+                if (prev <= 0.0f && can_start(y, x, direction)) {
+                    prev = 0.0f;
+                    arg = -1;
+                }
                 if (prev <= kNone / 2)
                     continue;
                 const float value = r - lambda + prev;

@@ -1,5 +1,6 @@
 #include "tendon_finders.hpp"
 
+#include "tendo/imaging/area_reduction.hpp"
 #include "tendo/imaging/components.hpp"
 
 #include <opencv2/imgproc.hpp>
@@ -271,7 +272,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         tissue_mask &= roi_mask;
     }
     if (w.f < 1.0) {
-        cv::resize(filled, w.grey, cv::Size(), w.f, w.f, cv::INTER_AREA);
+        w.grey = reduce_by_area(filled, w.f);
         cv::resize(tissue_mask, w.tissue, w.grey.size(), 0, 0, cv::INTER_NEAREST);
     } else {
         w.grey = filled;

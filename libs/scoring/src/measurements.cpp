@@ -1,5 +1,6 @@
 #include "tendo/scoring/measurements.hpp"
 
+#include "tendo/imaging/area_reduction.hpp"
 #include "tendo/imaging/components.hpp"
 #include "tendo/imaging/masked_smoothing.hpp"
 #include "tendo/imaging/segmentation.hpp"
@@ -379,11 +380,8 @@ Echogenicity measure_echogenicity(const cv::Mat& grey, const cv::Mat& mask, cons
     if (reduce < 1.0) {
         const cv::Size size(std::max(1, static_cast<int>(std::lround(around.width * reduce))),
                             std::max(1, static_cast<int>(std::lround(around.height * reduce))));
-        cv::Mat g, v;
-        cv::resize(grey_near, g, size, 0, 0, cv::INTER_AREA);
-        cv::resize(valid_near, v, size, 0, 0, cv::INTER_AREA);
-        grey_near = g;
-        valid_near = v >= 128; // pixels mostly inside the mask
+        grey_near = reduce_by_area(grey_near, size);
+        valid_near = reduce_by_area(valid_near, size) >= 128; // pixels mostly inside the mask
     }
 
     // Hypoechoic foci: grey smoothed inside the mask (speckle averaged out over ~0.3 mm) clearly
