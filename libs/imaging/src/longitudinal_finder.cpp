@@ -84,6 +84,13 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
     }
     const int side_min = mm_to_px(0.8, w.px_y);
 
+    // Tens of millions of box means a frame: divisions by a count become products with its inverse.
+    std::vector<double> inverse(static_cast<std::size_t>(rows) + 2, 0.0);
+    for (std::size_t n = 1; n < inverse.size(); ++n)
+        inverse[n] = 1.0 / static_cast<double>(n);
+    std::vector<double> weight_per_level(thickness_weight.size());
+    for (std::size_t k = 0; k < thickness_weight.size(); ++k)
+        weight_per_level[k] = thickness_weight[k] / level;
     cv::Mat response(rows, cols, CV_32FC1, cv::Scalar(0));
     cv::Mat scale(rows, cols, CV_8UC1, cv::Scalar(0));
     for (int x = 0; x < cols; ++x) {
@@ -91,6 +98,9 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
         const int limit = w.limit[static_cast<std::size_t>(x)];
         if (top < 0)
             continue;
+        // Every box below lies within [top, limit), inside the column: its sums need no clamping.
+        const double* column = sums.column(x);
+        auto mean = [&](int y0, int y1) { return (column[y1] - column[y0]) * inverse[static_cast<std::size_t>(y1 - y0)]; };
         for (int y = top; y < limit; ++y) {
             float best = 0.0f;
             int arg = 0;
@@ -101,17 +111,17 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
                 if (a < top || b > limit)
                     break;
                 const int side = std::max(h, side_min);
-                const double inside = sums.mean(x, a, b);
+                const double inside = mean(a, b);
                 const int ua = std::max(top, a - side);
                 if (a - ua < side / 2)
                     break;
-                const double up = sums.mean(x, ua, a);
+                const double up = mean(ua, a);
                 const int db = std::min(limit, b + side);
                 double contrast = inside - up;
                 if (db - b >= std::max(1, side / 3))
-                    contrast = std::min(contrast, inside - sums.mean(x, b, db));
+                    contrast = std::min(contrast, inside - mean(b, db));
                 // Thicker bars are favoured a little so a thin bright line inside does not win.
-                const float v = static_cast<float>(contrast / level * thickness_weight[k]);
+                const float v = static_cast<float>(contrast * weight_per_level[k]);
                 if (v > best) {
                     best = v;
                     arg = static_cast<int>(k);

@@ -32,6 +32,8 @@ public:
         return column[y1] - column[y0];
     }
     double mean(int x, int y0, int y1) const { return y1 > y0 ? sum(x, y0, y1) / (y1 - y0) : 0.0; }
+    /// Column x's rows + 1 running sums: the sum over rows [y0, y1) is `c[y1] - c[y0]`, unchecked.
+    const double* column(int x) const { return &sums_[static_cast<std::size_t>(x) * static_cast<std::size_t>(rows_ + 1)]; }
 
 private:
     int rows_ = 0;
