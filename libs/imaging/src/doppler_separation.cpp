@@ -54,25 +54,30 @@ DopplerSeparation separate_doppler(const cv::Mat& pixels, const TissueArea& tiss
             box = rect;
     }
     result.box = box;
-    if (!pixels.empty() && pixels.channels() == 3) {
-        std::vector<cv::Mat> bgr;
-        cv::split(pixels, bgr);
-        cv::Mat rg, rb, gb;
-        cv::absdiff(bgr[2], bgr[1], rg);
-        cv::absdiff(bgr[2], bgr[0], rb);
-        cv::absdiff(bgr[1], bgr[0], gb);
-        cv::Mat chroma = cv::max(rg, cv::max(rb, gb));
-        cv::Mat allowed = tissue.mask.empty() ? cv::Mat(pixels.size(), CV_8UC1, cv::Scalar(255)) : tissue.mask.clone();
-        if (box) {
-            cv::Mat in_box = cv::Mat::zeros(pixels.size(), CV_8UC1);
-            in_box(*box).setTo(255);
-            allowed &= in_box;
-        }
+    if (!pixels.empty() && pixels.type() == CV_8UC3) {
+        CV_Assert(tissue.mask.empty() || tissue.mask.size() == pixels.size());
+        // Chroma is the spread of a pixel's channels (the largest of their pairwise differences),
+        // read in one pass and only where colour is allowed: in the tissue area and the colour box.
         // Hysteresis: a pixel above the threshold is colour only when its component also holds a
         // strongly coloured pixel. JPEG YBR_422 smear on grey edges is weak chroma on its own;
         // real flow always has a saturated core.
-        const cv::Mat weak = (chroma > kColourChromaThreshold) & allowed;
-        const cv::Mat strong = (chroma > 2 * kColourChromaThreshold) & allowed;
+        const cv::Rect search = box ? *box : cv::Rect(0, 0, pixels.cols, pixels.rows);
+        cv::Mat weak = cv::Mat::zeros(pixels.size(), CV_8UC1);
+        cv::Mat strong = cv::Mat::zeros(pixels.size(), CV_8UC1);
+        for (int y = search.y; y < search.br().y; ++y) {
+            const cv::Vec3b* p = pixels.ptr<cv::Vec3b>(y);
+            const unsigned char* allowed = tissue.mask.empty() ? nullptr : tissue.mask.ptr<unsigned char>(y);
+            unsigned char* w = weak.ptr<unsigned char>(y);
+            unsigned char* st = strong.ptr<unsigned char>(y);
+            for (int x = search.x; x < search.br().x; ++x) {
+                if (allowed && !allowed[x])
+                    continue;
+                const cv::Vec3b& c = p[x];
+                const int chroma = std::max({c[0], c[1], c[2]}) - std::min({c[0], c[1], c[2]});
+                w[x] = chroma > kColourChromaThreshold ? 255 : 0;
+                st[x] = chroma > 2 * kColourChromaThreshold ? 255 : 0;
+            }
+        }
         const Components parts = connected_components(weak);
         const cv::Rect& area = parts.box;
         std::vector<unsigned char> keep(static_cast<std::size_t>(parts.count), 0);
