@@ -784,6 +784,21 @@ TEST(TendonSegmentation, HypoechoicCrossSectionIsOutlinedWithItsFoci) {
     expect_set_cases_outlined(View::transverse, 0.9, {{7, 37}, {919, 25}, {1011, 13}});
 }
 
+TEST(TendonSegmentation, LargeCrossSectionSplitByAWideFocusIsOutlinedWhole) {
+    // Cases (set seed, case) of diseased cross-sections 7-12 mm thick and 20-40 mm wide whose
+    // outline kept to the brighter side of a focus wider than the refit's fill reaches (Dice 0.75,
+    // 0.71, 0.63); refitted from an ellipse allowed to double and move by 0.6 of its half-width,
+    // 0.95, 0.88, 0.94.
+    expect_set_cases_outlined(View::transverse, 0.85, {{7, 25}, {1009, 29}, {707, 9}});
+}
+
+TEST(TendonSegmentation, RefitThatMovesOffTheCrossSectionIsNotTaken) {
+    // An uncalibrated cross-section (set seed 1019, case 5) whose refit, free to move by 0.6 of its
+    // half-width, moved onto another structure along the bone (Dice 0.83 -> 0.46): a refit must
+    // hold 80 % of the first outline.
+    expect_set_cases_outlined(View::transverse, 0.75, {{1019, 5}});
+}
+
 TEST(TendonSegmentation, CrossSectionBesideAStructureCutByTheViewIsOutlined) {
     // Cases (set seed, case) where the best-scoring ellipse ran past the view's edge, so its
     // outline was not claimed and the view read none; the next choice, in view, is the tendon

@@ -227,9 +227,10 @@ void lower_top_to_rim_crest(cv::Mat& mask, const cv::Mat& grey, double dx, doubl
 
 /// Whether a cross-section's outline with its hypoechoic foci read as tendon replaces the outline
 /// as found: reading foci as tendon only adds to a cross-section, so the refitted outline must lie in
-/// view, be no smaller and at most a fifth deeper (a deeper one grew over the tissue around the
-/// tendon); `max_depth_px` (work rows, 0 for none) bounds a calibrated cross-section's depth as for
-/// the first outline.
+/// view, be no smaller, at most a fifth deeper (a deeper one grew over the tissue around the
+/// tendon) and hold at least 80 % of the first outline (one that moved off it found another
+/// structure along the bone); `max_depth_px` (work rows, 0 for none) bounds a calibrated
+/// cross-section's depth as for the first outline.
 bool foci_filled_outline_holds(const detail::TransCandidate& tc, const cv::Mat& imaged, double max_depth_px) {
     if (tc.foci_filled_contour.empty() || tc.contour.empty() || !detail::outline_in_view(tc.foci_filled_contour, imaged))
         return false;
@@ -238,8 +239,24 @@ bool foci_filled_outline_holds(const detail::TransCandidate& tc, const cv::Mat& 
     };
     const std::vector<cv::Point2f> found = as_float(tc.contour), filled = as_float(tc.foci_filled_contour);
     const double found_depth = cv::boundingRect(found).height, filled_depth = cv::boundingRect(filled).height;
-    return cv::contourArea(filled) >= cv::contourArea(found) && filled_depth <= 1.2 * found_depth &&
-           (max_depth_px <= 0.0 || filled_depth <= max_depth_px);
+    if (!(cv::contourArea(filled) >= cv::contourArea(found) && filled_depth <= 1.2 * found_depth &&
+          (max_depth_px <= 0.0 || filled_depth <= max_depth_px)))
+        return false;
+    auto as_pixels = [](const std::vector<cv::Point2f>& outline) {
+        std::vector<cv::Point> pixels;
+        for (const auto& p : outline)
+            pixels.emplace_back(static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y)));
+        return pixels;
+    };
+    const std::vector<cv::Point> found_px = as_pixels(found), filled_px = as_pixels(filled);
+    const cv::Rect found_box = cv::boundingRect(found_px), filled_box = cv::boundingRect(filled_px);
+    const cv::Rect both = found_box | filled_box;
+    cv::Mat found_mask = cv::Mat::zeros(both.size(), CV_8UC1), filled_mask = found_mask.clone();
+    cv::fillPoly(found_mask, std::vector<std::vector<cv::Point>>{found_px}, cv::Scalar(255), cv::LINE_8, 0, -both.tl());
+    cv::fillPoly(filled_mask, std::vector<std::vector<cv::Point>>{filled_px}, cv::Scalar(255), cv::LINE_8, 0, -both.tl());
+    constexpr double kMinFoundShareKept = 0.8;
+    const int found_pixels = cv::countNonZero(found_mask);
+    return found_pixels == 0 || cv::countNonZero(found_mask & filled_mask) >= kMinFoundShareKept * found_pixels;
 }
 
 } // namespace

@@ -105,10 +105,12 @@ EllipseSearch around_box(const Work& w, const Box& box) {
             0.6};
 }
 
-/// The ellipse found grown by up to 60 % (or shrunk by 5 %), its centre moved by up to 0.3 of its
-/// half-width: a refit on a grey where foci it had left out read as tendon.
+/// The ellipse found grown to up to twice its size (or shrunk by 5 %) across and 60 % down, its
+/// centre moved by up to 0.6 of its half-width: a refit on a grey where foci it had left out read
+/// as tendon. A large tendinopathic cross-section split by a focus wider than the fill's span is
+/// found as its brighter side; its other side lies a half-width or more away.
 EllipseSearch around_ellipse(const Ellipse& e) {
-    return {e.cx, e.cy, e.ea, e.eb, 0.95 * e.ea, 1.6 * e.ea, 0.95 * e.eb, [=](double) { return 1.6 * e.eb; }, 0.3};
+    return {e.cx, e.cy, e.ea, e.eb, 0.95 * e.ea, 2.0 * e.ea, 0.95 * e.eb, [=](double) { return 1.6 * e.eb; }, 0.6};
 }
 
 /// The ellipse whose rim separates brighter inside from darker outside best, with its lowest point
