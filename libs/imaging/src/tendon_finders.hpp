@@ -117,6 +117,9 @@ LongCandidate find_longitudinal(const Work& w, const cv::Mat& smooth, const cv::
 /// muscle beside one.
 bool outline_in_view(const std::vector<cv::Point2d>& outline, const cv::Mat& imaged);
 
+/// An outline's points (work coordinates) rounded to the nearest pixel, as cv::fillPoly takes them.
+std::vector<cv::Point> outline_pixels(const std::vector<cv::Point2d>& outline);
+
 /// The best cross-section resting on the bone and darker at both sides, outlined when
 /// `worth_outlining(contrast, lateral_contrast)` of its best box says so (otherwise `found` is false
 /// and only the two contrasts are set); `seed` (work coordinates) restricts the search to boxes

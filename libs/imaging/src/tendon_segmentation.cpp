@@ -242,13 +242,8 @@ bool foci_filled_outline_holds(const detail::TransCandidate& tc, const cv::Mat& 
     if (!(cv::contourArea(filled) >= cv::contourArea(found) && filled_depth <= 1.2 * found_depth &&
           (max_depth_px <= 0.0 || filled_depth <= max_depth_px)))
         return false;
-    auto as_pixels = [](const std::vector<cv::Point2f>& outline) {
-        std::vector<cv::Point> pixels;
-        for (const auto& p : outline)
-            pixels.emplace_back(static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y)));
-        return pixels;
-    };
-    const std::vector<cv::Point> found_px = as_pixels(found), filled_px = as_pixels(filled);
+    const std::vector<cv::Point> found_px = detail::outline_pixels(tc.contour);
+    const std::vector<cv::Point> filled_px = detail::outline_pixels(tc.foci_filled_contour);
     const cv::Rect found_box = cv::boundingRect(found_px), filled_box = cv::boundingRect(filled_px);
     const cv::Rect both = found_box | filled_box;
     cv::Mat found_mask = cv::Mat::zeros(both.size(), CV_8UC1), filled_mask = found_mask.clone();

@@ -362,6 +362,14 @@ bool outline_in_view(const std::vector<cv::Point2d>& outline, const cv::Mat& ima
     return outside <= 0.05 * static_cast<double>(outline.size());
 }
 
+std::vector<cv::Point> outline_pixels(const std::vector<cv::Point2d>& outline) {
+    std::vector<cv::Point> pixels;
+    pixels.reserve(outline.size());
+    for (const cv::Point2d& p : outline)
+        pixels.emplace_back(static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y)));
+    return pixels;
+}
+
 TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::Mat& alignment,
                                const cv::Mat& coherence, double level, const std::optional<cv::Point2d>& seed,
                                const std::function<bool(double contrast, double lateral_contrast)>& worth_outlining) {
@@ -549,10 +557,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     cand.width_mm = box.width / w.px_x;
     cand.height_mm = box.height / w.px_y;
     cv::Mat m = cv::Mat::zeros(rows, cols, CV_8UC1);
-    std::vector<cv::Point> poly;
-    for (const auto& p : cand.contour)
-        poly.emplace_back(static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y)));
-    cv::fillPoly(m, std::vector<std::vector<cv::Point>>{poly}, cv::Scalar(255));
+    cv::fillPoly(m, std::vector<std::vector<cv::Point>>{outline_pixels(cand.contour)}, cv::Scalar(255));
     cand.coherence = cv::mean(coherence, m)[0];
     cand.alignment = cv::mean(alignment, m)[0];
     cand.found = true;
