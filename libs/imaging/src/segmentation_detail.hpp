@@ -28,8 +28,7 @@ public:
         y1 = std::clamp(y1, 0, rows_);
         if (y1 <= y0)
             return 0.0;
-        const double* column = &sums_[static_cast<std::size_t>(x) * static_cast<std::size_t>(rows_ + 1)];
-        return column[y1] - column[y0];
+        return column(x)[y1] - column(x)[y0];
     }
     double mean(int x, int y0, int y1) const { return y1 > y0 ? sum(x, y0, y1) / (y1 - y0) : 0.0; }
     /// Column x's rows + 1 running sums: the sum over rows [y0, y1) is `c[y1] - c[y0]`, unchecked.
