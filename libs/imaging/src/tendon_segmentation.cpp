@@ -225,6 +225,21 @@ void lower_top_to_rim_crest(cv::Mat& mask, const cv::Mat& grey, double dx, doubl
     }
 }
 
+/// The lit tissue shrunk by `disc` as `Work::imaged` is, except from the black under the bone: that
+/// is the bone's shadow, not the view's edge (shrunk from it, a thin cross-section resting on the
+/// bone has its floor outside, `outline_in_view`).
+cv::Mat imaged_down_to_bone(const cv::Mat& lit_tissue, const BoneSurface& bone, const cv::Mat& disc) {
+    cv::Mat viewable = lit_tissue.clone();
+    for (int x = 0; x < viewable.cols; ++x) {
+        const int bone_row = bone.row_per_col[static_cast<std::size_t>(x)];
+        if (bone_row >= 0)
+            viewable.col(x).rowRange(std::min(bone_row, viewable.rows), viewable.rows).setTo(255);
+    }
+    cv::Mat imaged;
+    cv::erode(viewable, imaged, disc);
+    return imaged & lit_tissue;
+}
+
 /// Whether a cross-section's outline with its hypoechoic foci read as tendon replaces the outline
 /// as found: reading foci as tendon only adds to a cross-section, so the refitted outline must lie in
 /// view, be no smaller, at most a fifth deeper (a deeper one grew over the tissue around the
@@ -302,18 +317,15 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                     break;
                 }
     }
+    // A region rectangle also covers the black corners beside a curvilinear probe's fan: only
+    // the imaged (lit) part of it is searched, so black corners never pass for dark tissue.
+    const double lit_sigma = std::max(1.0, 0.7 * w.px_x);
     {
-        // A region rectangle also covers the black corners beside a curvilinear probe's fan: only
-        // the imaged (lit) part of it is searched, so black corners never pass for dark tissue.
         cv::Mat lit;
-        const double lit_sigma = std::max(1.0, 0.7 * w.px_x);
         cv::GaussianBlur(w.grey, lit, cv::Size(0, 0), lit_sigma);
         w.tissue &= lit > 3.0f;
-        // The blur spreads the image's brightness past its edge: shrunk back by twice its width
-        // (about 1.4 mm), the lit area is where tissue beside a band is surely imaged.
-        const int shrink = static_cast<int>(std::lround(2.0 * lit_sigma));
-        cv::erode(w.tissue, w.imaged, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * shrink + 1, 2 * shrink + 1)));
     }
+    const cv::Mat lit_tissue = w.tissue.clone();
     cv::erode(w.tissue, w.tissue, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
     const int rows = w.grey.rows;
     const int cols = w.grey.cols;
@@ -323,6 +335,11 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     w.levels = detail::tissue_levels(smooth_iso, w.tissue);
     const double level = std::max(8.0, w.levels.p98);
     w.bone = detail::bone_surface_on(smooth_iso, w.tissue, w.levels, w.px_y, extent);
+    // The blur spreads the image's brightness past its edge: shrunk back by twice its width
+    // (about 1.4 mm), the lit area is where tissue beside a band is surely imaged.
+    const int shrink = static_cast<int>(std::lround(2.0 * lit_sigma));
+    const cv::Mat shrink_disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * shrink + 1, 2 * shrink + 1));
+    cv::erode(lit_tissue, w.imaged, shrink_disc);
     const int skin_px = mm_to_px(3.0, w.px_y);
     w.top.assign(static_cast<std::size_t>(cols), -1);
     w.first_tissue.assign(static_cast<std::size_t>(cols), -1);
@@ -448,7 +465,11 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                              (!spacing_mm || tc.height_mm <= kMaxCrossSectionDepthMm);
     // A cross-section cut by the edge of the view cannot be told from a band or a patch of
     // muscle beside one (negatives read transverse there).
-    const bool trans_in_view = tc.found && detail::outline_in_view(tc.contour, w.imaged);
+    // A band's end on the bone, outlined as a cross-section, also rests on the shadow: read to the
+    // bone only when no band competes (the shadow's shrink otherwise keeps such ends out).
+    const cv::Mat trans_view_area =
+        long_score > 0.0 || !tc.found ? w.imaged : imaged_down_to_bone(lit_tissue, w.bone, shrink_disc);
+    const bool trans_in_view = tc.found && detail::outline_in_view(tc.contour, trans_view_area);
     const double cross_section_score = trans_shape && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
                                            ? trans_contrast_score(tc.contrast) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
                                            : 0.0;
@@ -618,7 +639,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     } else if (view == View::transverse) {
         constexpr int kShift = 4;
         std::vector<cv::Point> poly;
-        const bool use_filled = foci_filled_outline_holds(tc, w.imaged, spacing_mm ? kMaxCrossSectionDepthMm * w.px_y : 0.0);
+        const bool use_filled = foci_filled_outline_holds(tc, trans_view_area, spacing_mm ? kMaxCrossSectionDepthMm * w.px_y : 0.0);
         for (const auto& p : use_filled ? tc.foci_filled_contour : tc.contour) {
             const cv::Point2d q(to_frame(p.x, f), to_frame(p.y, f));
             seg.contour.emplace_back(static_cast<int>(std::lround(q.x)), static_cast<int>(std::lround(q.y)));
