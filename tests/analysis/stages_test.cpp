@@ -807,6 +807,22 @@ TEST(TendonSegmentation, RefitThatMovesOffTheCrossSectionIsNotTaken) {
     expect_set_cases_outlined(View::transverse, 0.75, {{1019, 5}});
 }
 
+TEST(TendonSegmentation, HypoechoicCrossSectionRankedBelowThreeBrighterBoxesIsFound) {
+    // Cases (set seed, case) where the three best boxes lay on a brighter nerve, muscle or a bright
+    // part of a large tendon and the tendon's own box ranked fourth or fifth (Dice 0.07, 0.18,
+    // none; 0.88, 0.97, 0.93 with up to two further boxes that are clearly cross-sections).
+    expect_set_cases_outlined(View::transverse, 0.85, {{1014, 5}, {914, 37}, {12, 29}});
+    // A hypoechoic tendon beside a nerve on the bone (Dice 0, the nerve; 0.79).
+    expect_set_cases_outlined(View::transverse, 0.75, {{17, 13}});
+}
+
+TEST(TendonSegmentation, SecondChoiceInsideTheFirstIsNotAnotherStructure) {
+    // Wide cross-sections running out of the view (set seed, case): the first choice is cut by the
+    // view's edge, and a further box on a small bright part of the same tendon lies in view. Taken
+    // as the structure beside one at the edge, it read 0.36 and 0.68 (0.955 and 0.95 whole).
+    expect_set_cases_outlined(View::transverse, 0.9, {{1007, 37}, {1012, 21}});
+}
+
 TEST(TendonSegmentation, CrossSectionBesideAStructureCutByTheViewIsOutlined) {
     // Cases (set seed, case) where the best-scoring ellipse ran past the view's edge, so its
     // outline was not claimed and the view read none; the next choice, in view, is the tendon

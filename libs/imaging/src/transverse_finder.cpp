@@ -249,6 +249,13 @@ double bone_slope(const Work& w, const Ellipse& e) {
     return std::abs((right_row - left_row) / w.px_y) / ((right - left) / w.px_x);
 }
 
+/// Whether `inner`'s centre lies inside `outer`.
+bool centred_inside(const Ellipse& inner, const Ellipse& outer) {
+    const double u = (inner.cx - outer.cx) / outer.ea;
+    const double v = (inner.cy - outer.cy) / outer.eb;
+    return u * u + v * v < 1.0;
+}
+
 /// The boxes an ellipse is fitted from: the best of each size, best first, leaving out one that
 /// is centred within the half-width of a box already taken and less than 1.5 times larger or
 /// smaller than it (the same cross-section again).
@@ -477,12 +484,21 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     // of it, from which the ellipse cannot grow to the whole. An ellipse is fitted from each of
     // the three best distinct boxes; the rim contrast of each, its box's contrast and how far it
     // rests on the bone pick one. The rim alone would also pick a nerve beside the tendon, as round
-    // but less bright than the tissue around it (docs/accuracy.md).
-    const std::vector<Box> starts = distinct_boxes(best_per_size, 3, w.px_x);
+    // but less bright than the tissue around it (docs/accuracy.md). A hypoechoic tendon's box can
+    // rank below three on a brighter nerve, muscle or bright parts of the tendon: up to two more
+    // boxes compete if each is clearly a cross-section on its own (`worth_outlining`; the three
+    // best do not need to be, as parts of one).
+    constexpr std::size_t kStarts = 3;
+    constexpr std::size_t kFurtherStarts = 2;
+    std::vector<Box> starts = distinct_boxes(best_per_size, kStarts + kFurtherStarts, w.px_x);
     cand.contrast = starts.front().v;
     cand.lateral_contrast = starts.front().lateral;
     if (!worth_outlining(cand.contrast, cand.lateral_contrast))
         return cand;
+    if (starts.size() > kStarts)
+        starts.erase(std::remove_if(starts.begin() + kStarts, starts.end(),
+                                    [&](const Box& b) { return !worth_outlining(b.v, b.lateral); }),
+                     starts.end());
     const cv::Mat clipped_allowed = nan_where_not_allowed(clipped, allowed);
     // The tendon inserts on the tuberosity and rests on it across its width; a round structure
     // beside it (the nerve, brighter than a hypoechoic tendon) touches the bone at one point if
@@ -508,7 +524,7 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     for (const Box& start : starts)
         fitted.push_back(fit_ellipse(w, clipped, clipped_allowed, level, around_box(w, start)));
     // The best choice whose outline lies in view (`outline_in_view`): one cut by the view's
-    // edge is not claimed, but another of the three may be the tendon beside a structure at the
+    // edge is not claimed, but another start may be the tendon beside a structure at the
     // edge, if its own box is clearly a cross-section. Without a calibration the outline's size is
     // not checked against a tendon's (sizes are in assumed millimetres), and the structures under
     // a fascia that this then finds in negatives are not told from a tendon: no second choice.
@@ -522,6 +538,10 @@ TransCandidate find_transverse(const Work& w, const cv::Mat& smooth, const cv::M
     for (std::size_t k = 1; w.calibrated && k < order.size() && !outline_in_view(cand.contour, w.imaged); ++k) {
         const std::size_t i = order[k];
         if (!worth_outlining(starts[i].v, starts[i].lateral))
+            continue;
+        // Centred inside the first choice's ellipse, it is a part of that cross-section, not
+        // another structure beside it.
+        if (centred_inside(fitted[i], fitted[order.front()]))
             continue;
         auto contour = outline_around(w, smooth, level, clip_level, fitted[i], starts[i]);
         if (outline_in_view(contour, w.imaged)) {
