@@ -6,6 +6,7 @@
 #include "tendo/imaging/scan.hpp"
 
 #include <gtest/gtest.h>
+#include <opencv2/core.hpp>
 
 #include <filesystem>
 #include <string>
@@ -66,6 +67,29 @@ INSTANTIATE_TEST_SUITE_P(
         name = name.substr(0, name.find('.'));
         return name;
     });
+
+TEST(DamagedCineFrame, IsRefusedAloneTheOtherFramesDecode) {
+    // A loop whose first JPEG frame is corrupt: DCMTK's DicomImage decompresses the first frame of
+    // compressed data to learn its colour model whatever frame is asked for, so every frame was
+    // refused with frame 0's damage (dcmj2pnm fails the same way). Each frame is its own.
+    const fs::path path = kBadDir / "jpeg_cine_first_frame_corrupt.dcm";
+    SilentReporter reporter;
+    const Scan scan = Scan::open(path, {}, reporter);
+    ASSERT_EQ(scan.frame_count(), 3);
+    try {
+        scan.frame(0);
+        FAIL() << "the corrupt first frame was accepted";
+    } catch (const DicomError& error) {
+        EXPECT_NE(std::string(error.what()).find("corrupt compressed pixel data in frame 0"), std::string::npos);
+    }
+    const Scan intact = Scan::open(fs::path(TENDO_TEST_DATA) / "dicom-real" / "us_mf_ybr422_jpeg_regions_sonosite.dcm",
+                                   {}, reporter);
+    for (int k = 1; k < 3; ++k) {
+        const cv::Mat pixels = scan.frame(k).pixels;
+        ASSERT_EQ(pixels.size(), intact.frame(k).pixels.size());
+        EXPECT_EQ(cv::norm(pixels, intact.frame(k).pixels, cv::NORM_INF), 0.0) << "frame " << k;
+    }
+}
 
 TEST(BadRegion, LoadsWithAWarningAndFallsToUncalibrated) {
     const fs::path path = kBadDir / "bad_region.dcm";
