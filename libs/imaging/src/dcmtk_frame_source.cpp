@@ -50,6 +50,12 @@ DcmtkFrameSource::DcmtkFrameSource(std::shared_ptr<DcmFileFormat> file, const Sc
 
 DcmtkFrameSource::~DcmtkFrameSource() = default;
 
+DicomError DcmtkFrameSource::corrupt(int index, const std::string& reason) const {
+    std::ostringstream message;
+    message << file_name_ << ": corrupt compressed pixel data in frame " << index << " (" << reason << ")";
+    return DicomError(message.str());
+}
+
 cv::Mat DcmtkFrameSource::decode(int index) {
     std::lock_guard lock(mutex_);
     DcmDataset* dataset = file_->getDataset();
@@ -64,18 +70,13 @@ cv::Mat DcmtkFrameSource::decode(int index) {
 cv::Mat DcmtkFrameSource::decode_compressed(int index) {
     DcmtkLogCapture capture;
     DcmDataset* dataset = file_->getDataset();
-    auto fail = [&](const std::string& reason) -> DicomError {
-        std::ostringstream message;
-        message << file_name_ << ": corrupt compressed pixel data in frame " << index << " (" << reason << ")";
-        return DicomError(message.str());
-    };
     DcmElement* element = nullptr;
     DcmPixelData* pixel_data = nullptr;
     if (dataset->findAndGetElement(DCM_PixelData, element).good())
         pixel_data = dynamic_cast<DcmPixelData*>(element);
     Uint32 frame_bytes = 0;
     if (!pixel_data || pixel_data->getUncompressedFrameSize(dataset, frame_bytes).bad() || frame_bytes == 0)
-        throw fail("no pixel data of the described size");
+        throw corrupt(index, "no pixel data of the described size");
     if (!one_frame_)
         one_frame_ = one_frame_header(*dataset);
 
@@ -86,9 +87,9 @@ cv::Mat DcmtkFrameSource::decode_compressed(int index) {
         pixel_data->getUncompressedFrame(dataset, static_cast<Uint32>(index), start_fragment, frame.data(),
                                          static_cast<Uint32>(frame.size()), colour_model);
     if (const auto complaint = first_codec_message(capture.messages()))
-        throw fail(*complaint);
+        throw corrupt(index, *complaint);
     if (decoded.bad())
-        throw fail(decoded.text());
+        throw corrupt(index, decoded.text());
 
     Uint16 bits_allocated = 0;
     one_frame_->findAndGetUint16(DCM_BitsAllocated, bits_allocated);
@@ -99,35 +100,30 @@ cv::Mat DcmtkFrameSource::decode_compressed(int index) {
                                                   static_cast<unsigned long>(frame_bytes / 2))
             : one_frame_->putAndInsertUint8Array(DCM_PixelData, frame.data(), static_cast<unsigned long>(frame_bytes));
     if (stored.bad())
-        throw fail(stored.text());
+        throw corrupt(index, stored.text());
     DicomImage image(one_frame_.get(), EXS_LittleEndianExplicit, 0UL, 0UL, 1UL);
     return pixels_of(image, index, capture.messages());
 }
 
 cv::Mat DcmtkFrameSource::pixels_of(DicomImage& image, int index, const std::vector<std::string>& messages) const {
-    auto fail = [&](const std::string& reason) -> DicomError {
-        std::ostringstream message;
-        message << file_name_ << ": corrupt compressed pixel data in frame " << index << " (" << reason << ")";
-        return DicomError(message.str());
-    };
     const auto codec_complaint = first_codec_message(messages);
     if (image.getStatus() != EIS_Normal) {
         if (codec_complaint)
-            throw fail(*codec_complaint);
+            throw corrupt(index, *codec_complaint);
         std::string reason = DicomImage::getString(image.getStatus());
         if (!messages.empty())
             reason += ": " + messages.front();
-        throw fail(reason);
+        throw corrupt(index, reason);
     }
     const bool grey = image.isMonochrome();
     const std::size_t expected = static_cast<std::size_t>(rows_) * static_cast<std::size_t>(cols_) * (grey ? 1 : 3);
     const void* data = image.getOutputData(8, 0, 0);
     // Decoder warnings mean the stream was damaged and the frame is partly made up: never measured.
     if (const auto complaint = first_codec_message(messages))
-        throw fail(*complaint);
+        throw corrupt(index, *complaint);
     if (!data || image.getOutputDataSize(8) != expected || image.getWidth() != static_cast<unsigned long>(cols_) ||
         image.getHeight() != static_cast<unsigned long>(rows_))
-        throw fail("decoder returned no image of the described size");
+        throw corrupt(index, "decoder returned no image of the described size");
 
     const cv::Mat wrapped(rows_, cols_, grey ? CV_8UC1 : CV_8UC3, const_cast<void*>(data));
     cv::Mat pixels;

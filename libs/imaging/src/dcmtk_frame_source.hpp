@@ -1,6 +1,7 @@
 #pragma once
 
 #include "frame_source.hpp"
+#include "tendo/imaging/error.hpp"
 #include "tendo/imaging/scan_info.hpp"
 
 #include <memory>
@@ -31,6 +32,8 @@ public:
 private:
     cv::Mat decode_compressed(int index);
     cv::Mat pixels_of(DicomImage& image, int index, const std::vector<std::string>& messages) const;
+    /// "FILE: corrupt compressed pixel data in frame INDEX (REASON)".
+    DicomError corrupt(int index, const std::string& reason) const;
 
     std::shared_ptr<DcmFileFormat> file_;
     std::string file_name_;
