@@ -121,11 +121,12 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& clippe
     const int rows = clipped.rows;
     const int cols = clipped.cols;
     const cv::Point2d centre(search.cx, search.cy);
+    // The nearest pixel's column or row, -1 off the image.
+    auto column_of = [&](double x) { return x < -0.5 || static_cast<int>(x + 0.5) >= cols ? -1 : static_cast<int>(x + 0.5); };
+    auto row_of = [&](double y) { return y < -0.5 || static_cast<int>(y + 0.5) >= rows ? -1 : static_cast<int>(y + 0.5); };
     auto allowed_at = [&](double x, double y) {
-        if (x < -0.5 || y < -0.5)
-            return false;
-        const int ix = static_cast<int>(x + 0.5), iy = static_cast<int>(y + 0.5);
-        return ix < cols && iy < rows && !std::isnan(clipped_allowed.at<float>(iy, ix));
+        const int ix = column_of(x), iy = row_of(y);
+        return ix >= 0 && iy >= 0 && !std::isnan(clipped_allowed.at<float>(iy, ix));
     };
     // The rim is sampled at the same 48 angles for every ellipse tried (tens of thousands).
     constexpr int kPoints = 48;
@@ -151,22 +152,24 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& clippe
         return n >= kPoints / 2 ? sum / n / level : -1e9;
     };
     // The ranking reads tens of thousands of ellipses: each size's rim offsets are computed once,
-    // and each rim point is read once (NaN outside the searchable area).
+    // each centre column's rim columns once for all heights tried, and each rim point is read once
+    // (NaN outside the searchable area).
     constexpr int kRankPoints = kPoints / 2;
     std::array<double, kRankPoints> inner_dx{}, inner_dy{}, outer_dx{}, outer_dy{};
-    auto rank_contrast = [&](double cx, double cy) {
+    std::array<int, kRankPoints> inner_col{}, outer_col{}; // -1: off the image
+    const auto* allowed_data = clipped_allowed.ptr<float>(0);
+    const std::size_t allowed_step = clipped_allowed.step1();
+    auto rank_contrast = [&](double cy) {
         double sum = 0.0;
         int n = 0;
         for (std::size_t k = 0; k < kRankPoints; ++k) {
-            const double xi = cx + inner_dx[k], yi = cy + inner_dy[k];
-            const double xo = cx + outer_dx[k], yo = cy + outer_dy[k];
-            if (xi < -0.5 || yi < -0.5 || xo < -0.5 || yo < -0.5)
+            if (inner_col[k] < 0 || outer_col[k] < 0)
                 continue;
-            const int ixi = static_cast<int>(xi + 0.5), iyi = static_cast<int>(yi + 0.5);
-            const int ixo = static_cast<int>(xo + 0.5), iyo = static_cast<int>(yo + 0.5);
-            if (ixi >= cols || iyi >= rows || ixo >= cols || iyo >= rows)
+            const int iyi = row_of(cy + inner_dy[k]), iyo = row_of(cy + outer_dy[k]);
+            if (iyi < 0 || iyo < 0)
                 continue;
-            const float inside = clipped_allowed.at<float>(iyi, ixi), outside = clipped_allowed.at<float>(iyo, ixo);
+            const float inside = allowed_data[static_cast<std::size_t>(iyi) * allowed_step + static_cast<std::size_t>(inner_col[k])];
+            const float outside = allowed_data[static_cast<std::size_t>(iyo) * allowed_step + static_cast<std::size_t>(outer_col[k])];
             if (std::isnan(inside) || std::isnan(outside))
                 continue;
             sum += inside - outside;
@@ -195,8 +198,12 @@ Ellipse fit_ellipse(const Work& w, const cv::Mat& clipped, const cv::Mat& clippe
                 const int bone_row = w.bone.row_per_col[static_cast<std::size_t>(bx)];
                 if (bone_row < 0)
                     continue;
+                for (std::size_t k = 0; k < kRankPoints; ++k) {
+                    inner_col[k] = column_of(cx + inner_dx[k]);
+                    outer_col[k] = column_of(cx + outer_dx[k]);
+                }
                 for (double bottom = bone_row - above_bone; bottom <= bone_row + into_bone; bottom += y_step) {
-                    const Ellipse e{rank_contrast(cx, bottom - eb), cx, bottom - eb, ea, eb};
+                    const Ellipse e{rank_contrast(bottom - eb), cx, bottom - eb, ea, eb};
                     if (e.rim <= -1e9 || (finalists.size() == kFinalists && e.rim <= finalists.back().rim))
                         continue;
                     const auto at = std::upper_bound(finalists.begin(), finalists.end(), e.rim,
