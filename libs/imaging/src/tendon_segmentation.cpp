@@ -225,16 +225,18 @@ void lower_top_to_rim_crest(cv::Mat& mask, const cv::Mat& grey, double dx, doubl
     }
 }
 
-/// The lit tissue shrunk by `disc` as `Work::imaged` is, except from the black under the bone: that
-/// is the bone's shadow, not the view's edge (shrunk from it, a thin cross-section resting on the
-/// bone has its floor outside, `outline_in_view`).
-cv::Mat imaged_down_to_bone(const cv::Mat& lit_tissue, const BoneSurface& bone, const cv::Mat& disc) {
-    cv::Mat viewable = lit_tissue.clone();
-    for (int x = 0; x < viewable.cols; ++x) {
-        const int bone_row = bone.row_per_col[static_cast<std::size_t>(x)];
-        if (bone_row >= 0)
-            viewable.col(x).rowRange(std::min(bone_row, viewable.rows), viewable.rows).setTo(255);
-    }
+/// Where tissue is surely imaged (`Work::imaged`): the lit tissue shrunk by `disc`, the reach of the
+/// blur that found it. With `bone`, not from the black under the bone: that is the bone's shadow,
+/// not the view's edge (shrunk from it, a thin cross-section resting on the bone has its floor
+/// outside, `outline_in_view`).
+cv::Mat surely_imaged(const cv::Mat& lit_tissue, const cv::Mat& disc, const BoneSurface* bone = nullptr) {
+    cv::Mat viewable = bone ? lit_tissue.clone() : lit_tissue;
+    if (bone)
+        for (int x = 0; x < viewable.cols; ++x) {
+            const int bone_row = bone->row_per_col[static_cast<std::size_t>(x)];
+            if (bone_row >= 0)
+                viewable.col(x).rowRange(std::min(bone_row, viewable.rows), viewable.rows).setTo(255);
+        }
     cv::Mat imaged;
     cv::erode(viewable, imaged, disc);
     return imaged & lit_tissue;
@@ -339,7 +341,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // (about 1.4 mm), the lit area is where tissue beside a band is surely imaged.
     const int shrink = static_cast<int>(std::lround(2.0 * lit_sigma));
     const cv::Mat shrink_disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * shrink + 1, 2 * shrink + 1));
-    cv::erode(lit_tissue, w.imaged, shrink_disc);
+    w.imaged = surely_imaged(lit_tissue, shrink_disc);
     const int skin_px = mm_to_px(3.0, w.px_y);
     w.top.assign(static_cast<std::size_t>(cols), -1);
     w.first_tissue.assign(static_cast<std::size_t>(cols), -1);
@@ -468,7 +470,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     // A band's end on the bone, outlined as a cross-section, also rests on the shadow: read to the
     // bone only when no band competes (the shadow's shrink otherwise keeps such ends out).
     const cv::Mat trans_view_area =
-        long_score > 0.0 || !tc.found ? w.imaged : imaged_down_to_bone(lit_tissue, w.bone, shrink_disc);
+        long_score > 0.0 || !tc.found ? w.imaged : surely_imaged(lit_tissue, shrink_disc, &w.bone);
     const bool trans_in_view = tc.found && detail::outline_in_view(tc.contour, trans_view_area);
     const double cross_section_score = trans_shape && tc.contrast >= kMinContrast && tc.lateral_contrast >= kMinLateral
                                            ? trans_contrast_score(tc.contrast) * clamp01(1.0 - 0.8 * std::max(0.0, tc.alignment - 0.3))
