@@ -451,12 +451,15 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     }
     // A cross-section is outlined only where it could be the view's choice: its box's contrast
     // bounds its score, which a clear band beats whatever the outline (the outline's search is
-    // most of the transverse finder's time).
-    const detail::TransCandidate tc = detail::find_transverse(
-        w, trans_grey, alignment, coherence, level, seed, [&](double contrast, double lateral) {
-            return contrast >= kMinContrast && lateral >= kMinLateral &&
-                   !band_beats(trans_contrast_score(contrast));
-        });
+    // most of the transverse finder's time). A band that beats the best score a cross-section can
+    // have (1) is the view whatever the boxes: then none is searched (its features read 0).
+    const detail::TransCandidate tc =
+        band_beats(1.0) ? detail::TransCandidate{}
+                        : detail::find_transverse(w, trans_grey, alignment, coherence, level, seed,
+                                                  [&](double contrast, double lateral) {
+                                                      return contrast >= kMinContrast && lateral >= kMinLateral &&
+                                                             !band_beats(trans_contrast_score(contrast));
+                                                  });
     // The common hamstring tendon's cross-section is at least about 2.5 mm deep and 5 mm wide
     // (as the band must be 2.5 mm thick); smaller ovals on a bright line are other structures.
     // Even a thickened tendon is at most about 12 mm deep (the band detector's thickest bar): a
