@@ -1,17 +1,19 @@
 # The pipeline version goes into every result and keys the results store, so results of an older
-# analysis are never taken for current ones. A build from a git checkout appends the commit
-# (0.1.0+g1a2b3c4d5e): any change to the code changes the version. Taken at configure time.
-set(TENDO_PIPELINE_VERSION "${PROJECT_VERSION}")
-find_package(Git QUIET)
-if(GIT_FOUND AND EXISTS "${PROJECT_SOURCE_DIR}/.git")
-  execute_process(COMMAND "${GIT_EXECUTABLE}" rev-parse --short=10 HEAD
-                  WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}"
-                  OUTPUT_VARIABLE TENDO_GIT_COMMIT OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-  if(TENDO_GIT_COMMIT)
-    set(TENDO_PIPELINE_VERSION "${PROJECT_VERSION}+g${TENDO_GIT_COMMIT}")
-  endif()
-endif()
-configure_file(${CMAKE_CURRENT_LIST_DIR}/version.hpp.in ${CMAKE_BINARY_DIR}/generated/tendo/version.hpp @ONLY)
+# analysis are never taken for current ones. It is taken at build time, not configure time
+# (WriteVersion.cmake): a rebuild after a pull or an edit carries the new version without
+# reconfiguring.
+set(tendo_version_header "${CMAKE_BINARY_DIR}/generated/tendo/version.hpp")
+set(tendo_write_version
+    "${CMAKE_COMMAND}" -DSOURCE_DIR=${PROJECT_SOURCE_DIR} -DBINARY_DIR=${CMAKE_BINARY_DIR}
+    -DPROJECT_VERSION=${PROJECT_VERSION} -P ${CMAKE_CURRENT_LIST_DIR}/WriteVersion.cmake)
+# Written once now, so the header exists before the first build's dependency scan.
+execute_process(COMMAND ${tendo_write_version})
+add_custom_target(tendo_version_header ALL
+                  COMMAND ${tendo_write_version}
+                  BYPRODUCTS "${tendo_version_header}"
+                  COMMENT "Pipeline version"
+                  VERBATIM)
 add_library(tendo_version INTERFACE)
 target_include_directories(tendo_version INTERFACE ${CMAKE_BINARY_DIR}/generated)
+add_dependencies(tendo_version tendo_version_header)
 add_library(tendo::version ALIAS tendo_version)
