@@ -21,8 +21,9 @@ add_test(NAME analysis.accuracy_seed7
                  --require dice_long>=0.89 --require dice_trans>=0.72 --require view_pct>=90 --require neg_pct>=80
                  --require bmode_fp<=0 --require ohberg_pct>=50 --require echo_mae<=5.0
                  --require tmax_mae<=0.33 --require tmax_bias<=0.10 --require tmean_mae<=0.23
-                 --require hypo_spearman>=0.95 --require tref_mae<=0.95)
-# tref_mae (the thickness at the reference point, reported without a target) 0.87 when its row was added.
+                 --require hypo_spearman>=0.95 --require tref_mae<=0.95 --require insertion_mm<=2.0)
+# tref_mae (the thickness at the reference point, reported without a target) 0.87 when its row was added;
+# insertion_mm (how far the insertion it is measured from lies from the true one, median) 1.52 when its row was added.
 # hypo_spearman 0.978 and tmax_bias 0.025 when foci were read against the tissue over the tendon and the max
 # over ±2 mm of arc (0.866 and 0.07 before).
 # Reached when last raised: dice_long 0.94, dice_trans 0.80, view_pct 95.8, neg_pct 100, ohberg_pct 100 (of 2),

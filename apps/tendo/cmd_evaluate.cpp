@@ -41,6 +41,20 @@ std::optional<double> number_at(const json& object, const std::string& a, const 
     return v->get<double>();
 }
 
+/// Distance in mm (the phantom's true spacing) from the insertion the segmentation placed to the
+/// true one; none where either is not in view.
+std::optional<double> insertion_error_mm(const json& truth, const std::optional<cv::Point>& found) {
+    if (!found || !truth.contains("phantom"))
+        return std::nullopt;
+    const json& phantom = truth.at("phantom");
+    const json& true_mm = phantom.value("true_mm", json::object());
+    if (!true_mm.contains("insertion_px") || !phantom.contains("true_spacing_mm"))
+        return std::nullopt;
+    const auto at = true_mm.at("insertion_px").get<std::vector<double>>();
+    const auto spacing = phantom.at("true_spacing_mm").get<std::vector<double>>();
+    return std::hypot((found->x - at[0]) * spacing[0], (found->y - at[1]) * spacing[1]);
+}
+
 double dice(const cv::Mat& a, const cv::Mat& b) {
     const double na = cv::countNonZero(a), nb = cv::countNonZero(b);
     if (na + nb == 0)
@@ -99,6 +113,14 @@ struct Series {
     double mean() const {
         return values.empty() ? std::nan("") : std::accumulate(values.begin(), values.end(), 0.0) / values.size();
     }
+    double median() const {
+        if (values.empty())
+            return std::nan("");
+        std::vector<double> sorted = values;
+        std::sort(sorted.begin(), sorted.end());
+        const std::size_t m = sorted.size() / 2;
+        return sorted.size() % 2 ? sorted[m] : 0.5 * (sorted[m - 1] + sorted[m]);
+    }
     double mean_abs() const {
         double s = 0;
         for (double v : values)
@@ -140,7 +162,7 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
         dir = fs::temp_directory_path() / ("tendo-evaluate-" + std::to_string(::getpid()));
     fs::create_directories(dir);
 
-    Series dice_long, dice_trans, tmax, tmean, tref, csa_pct, echo_mean, vf_pp, vcount;
+    Series dice_long, dice_trans, tmax, tmean, tref, csa_pct, echo_mean, vf_pp, vcount, insertion_mm;
     std::vector<double> hypo_pred, hypo_true;
     int ohberg_uncal_n = 0, ohberg_uncal_ok = 0, ohberg_uncal_null = 0;
     int ohberg_n = 0, ohberg_ok = 0, bmode_n = 0, bmode_fp = 0, view_n = 0, view_ok = 0, neg_n = 0, neg_flagged = 0;
@@ -186,6 +208,15 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
         if (!negative) {
             case_dice = dice(a.segmentation.mask, pc.tendon_mask);
             (true_view == "longitudinal" ? dice_long : dice_trans).add(*case_dice);
+        }
+        // Where the thickness at the reference point is measured from: judged on the longitudinal
+        // tendons read as such, where both the truth and the reading have an insertion in view.
+        const std::optional<double> case_insertion_mm =
+            true_view == "longitudinal" && r.view == View::longitudinal ? insertion_error_mm(t, a.segmentation.insertion) : std::nullopt;
+        json insertion_json = nullptr; // built apart: GCC 12 sees an optional<double> as maybe unset inside json{}
+        if (case_insertion_mm) {
+            insertion_mm.add(*case_insertion_mm);
+            insertion_json = *case_insertion_mm;
         }
         const json pred = scoring::to_json(r);
         auto pair = [&](Series& s, const std::string& a1, const std::string& b1, double scale, bool relative) {
@@ -242,6 +273,8 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
         per_case << json{{"case", stem},
                          {"spec", phantom::to_json(pc.spec)},
                          {"dice", case_dice ? json(*case_dice) : json(nullptr)},
+                         {"insertion_px", a.segmentation.insertion ? json{a.segmentation.insertion->x, a.segmentation.insertion->y} : json(nullptr)},
+                         {"insertion_error_mm", insertion_json},
                          {"truth", t},
                          {"result", pred},
                          {"features", [&] {
@@ -274,6 +307,11 @@ int run_evaluate(const EvaluateOptions& options, Reporter& reporter) {
         {"tmean_mae", "thickness mean MAE (mm)", "<= 0.25", tmean.mean_abs(), tmean.mean_abs() <= 0.25 && tmean.missing == 0, n_of(tmean)},
         // No target is set for the thickness at the reference point: reported, not judged.
         {"tref_mae", "thickness at reference MAE (mm)", "none", tref.mean_abs(), true, n_of(tref), false},
+        {"insertion_mm", "insertion position median error (mm)", "none", insertion_mm.median(), true,
+         std::to_string(insertion_mm.values.size()) + " (" +
+             std::to_string(std::count_if(insertion_mm.values.begin(), insertion_mm.values.end(), [](double d) { return d > 3.0; })) +
+             " > 3 mm)",
+         false},
         {"csa_mae_pct", "CSA MAE (%)", "<= 10", csa_pct.mean_abs(), csa_pct.mean_abs() <= 10.0 && csa_pct.missing == 0, n_of(csa_pct)},
         {"echo_mae", "echogenicity mean MAE (grey)", "<= 5", echo_mean.mean_abs(), echo_mean.mean_abs() <= 5.0, n_of(echo_mean)},
         {"hypo_spearman", "hypoechoic fraction Spearman", ">= 0.80", spearman, spearman >= 0.80, std::to_string(hypo_pred.size())},
