@@ -86,6 +86,16 @@ struct TransCandidate {
 /// of change per column. `score` is rows x (x1 - x0 + 1), kNone where the border may not go.
 std::vector<int> border_path(const cv::Mat& score, float bend);
 
+/// Where a band that ran on past its insertion over the bone's crest really inserts. The band can
+/// carry on from the tendon over the top of the bone beside it: a strip thinner than half the band
+/// (the cortex's echo and the thin tissue over it) resting on the flat crest out to the band's end,
+/// which would put the insertion at the strip's far end. Walking in from the insertion end
+/// (`from_first`: `lc`'s first column) over columns thinner than half the band's median and on bone
+/// within 1 mm of the end's, the insertion is the column where that run stops, if the run is at
+/// least 5 mm long and the bone falls 1 mm below the crest within 3 mm further in (the crest's
+/// edge). Returns the index into `lc`'s columns; nothing where the band ends otherwise.
+std::optional<int> crest_strip_end(const Work& w, const LongCandidate& lc, bool from_first);
+
 /// The deep border's path as a thickness below the superficial border, per group of columns:
 /// `score` is thickness (rows) x groups, kNone where the border may not go; `top_rows` the
 /// superficial border's mean row per group (negative where it has none). The thickness changes by

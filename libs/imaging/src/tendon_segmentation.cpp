@@ -618,6 +618,12 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 join(bottom_rows, tip.bottom);
             }
         }
+        // A band that ran on over the bone's crest inserts where that strip begins, not at its end
+        // (the strip stays in the outline: it is not told from a tip tapering on flat bone).
+        if (left || right)
+            if (const auto at = detail::crest_strip_end(w, lc, use_left))
+                seg.insertion = cv::Point(static_cast<int>(std::lround(to_frame(lc.x0 + *at, f))),
+                                          static_cast<int>(std::lround(to_frame(lc.bottom_edge[static_cast<std::size_t>(*at)] - 0.5, f))));
         const int along = static_cast<int>(work_x.size());
         for (int i = 0; i < along; ++i)
             outline.emplace_back(to_frame(work_x[static_cast<std::size_t>(i)], f), top_rows[static_cast<std::size_t>(i)]);
