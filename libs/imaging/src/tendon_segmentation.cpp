@@ -545,10 +545,13 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         const bool right = on_bone(lc.x1, lc.bottom_edge.back());
         const bool use_left = left && (!right || w.bone.row_per_col[static_cast<std::size_t>(lc.x0)] <
                                                      w.bone.row_per_col[static_cast<std::size_t>(lc.x1)]);
+        // The insertion on the band's column i: on the frame, at the foot of its deep border.
+        auto insertion_on_band = [&](int i) {
+            return cv::Point(static_cast<int>(std::lround(to_frame(lc.x0 + i, f))),
+                             static_cast<int>(std::lround(to_frame(lc.bottom_edge[static_cast<std::size_t>(i)] - 0.5, f))));
+        };
         if (left || right) {
-            const int x = use_left ? lc.x0 : lc.x1;
-            const double yb = use_left ? lc.bottom_edge.front() : lc.bottom_edge.back();
-            seg.insertion = cv::Point(static_cast<int>(std::lround(to_frame(x, f))), static_cast<int>(std::lround(to_frame(yb - 0.5, f))));
+            seg.insertion = insertion_on_band(use_left ? 0 : n - 1);
         } else {
             seg.warnings.emplace_back("insertion not in view");
             long_score *= 0.5;
@@ -622,8 +625,7 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         // (the strip stays in the outline: it is not told from a tip tapering on flat bone).
         if (left || right)
             if (const auto at = detail::crest_strip_end(w, lc, use_left))
-                seg.insertion = cv::Point(static_cast<int>(std::lround(to_frame(lc.x0 + *at, f))),
-                                          static_cast<int>(std::lround(to_frame(lc.bottom_edge[static_cast<std::size_t>(*at)] - 0.5, f))));
+                seg.insertion = insertion_on_band(*at);
         const int along = static_cast<int>(work_x.size());
         for (int i = 0; i < along; ++i)
             outline.emplace_back(to_frame(work_x[static_cast<std::size_t>(i)], f), top_rows[static_cast<std::size_t>(i)]);
