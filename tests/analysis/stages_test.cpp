@@ -771,6 +771,13 @@ TEST(TendonSegmentation, ThinTendonWithoutACalibrationIsABand) {
     expect_set_cases_outlined(View::longitudinal, 0.85, {{13, 26}, {16, 2}});
 }
 
+TEST(TendonSegmentation, BandThatRanOnOverTheCrestEndsAtTheCrestsEdge) {
+    // Cases (set seed, case) whose band ran on past the insertion over the tuberosity's crest as a
+    // thin strip to the view's edge (`crest_strip_end`): with the strip in the outline Dice 0.895,
+    // 0.902, 0.898, 0.871, 0.896; cut at the crest's edge 0.96, 0.96, 0.96, 0.94, 0.96.
+    expect_set_cases_outlined(View::longitudinal, 0.925, {{1008, 4}, {1016, 36}, {12, 34}, {606, 12}, {917, 8}});
+}
+
 TEST(TendonSegmentation, WideCrossSectionIsNotReadAsAFaintBand) {
     // Cases (set seed, case) of cross-sections 25-40 mm wide that the band detector also read as a
     // band, faint (contrast 0.26-0.29) but scoring within the margin of the cross-section: read

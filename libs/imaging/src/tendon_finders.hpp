@@ -93,7 +93,8 @@ std::vector<int> border_path(const cv::Mat& score, float bend);
 /// (`from_first`: `lc`'s first column) over columns thinner than half the band's median and on bone
 /// within 1 mm of the end's, the insertion is the column where that run stops, if the run is at
 /// least 5 mm long and the bone falls 1 mm below the crest within 3 mm further in (the crest's
-/// edge). Returns the index into `lc`'s columns; nothing where the band ends otherwise.
+/// edge). Returns the index into `lc`'s columns (the band is cut there: the strip is not tendon);
+/// nothing where the band ends otherwise.
 std::optional<int> crest_strip_end(const Work& w, const LongCandidate& lc, bool from_first);
 
 /// The deep border's path as a thickness below the superficial border, per group of columns:

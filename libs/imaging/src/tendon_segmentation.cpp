@@ -512,7 +512,6 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
     cv::Range tip_columns(0, 0); // frame columns of a longitudinal tendon's insertion tip
     if (view == View::longitudinal) {
         std::vector<cv::Point2d> outline;
-        const int n = lc.x1 - lc.x0 + 1;
         // Borders found at the work resolution are placed on the frame's own rows: the strongest
         // step of the right sign within a work pixel and a half of the coarse border, taken on the
         // echo amplitude (`echo_amplitude`), not on the log-compressed grey.
@@ -545,10 +544,27 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         const bool right = on_bone(lc.x1, lc.bottom_edge.back());
         const bool use_left = left && (!right || w.bone.row_per_col[static_cast<std::size_t>(lc.x0)] <
                                                      w.bone.row_per_col[static_cast<std::size_t>(lc.x1)]);
+        // A band that ran on past its insertion over the bone's crest, a thin strip on the crest,
+        // ends at the crest's edge: the insertion is there, and the strip is not tendon (the rule
+        // keeps a tip tapering onto flat bone: `crest_strip_end`).
+        detail::LongCandidate band = lc;
+        if (left || right)
+            if (const auto at = detail::crest_strip_end(w, lc, use_left)) {
+                if (use_left) {
+                    band.x0 += *at;
+                    band.top_edge.erase(band.top_edge.begin(), band.top_edge.begin() + *at);
+                    band.bottom_edge.erase(band.bottom_edge.begin(), band.bottom_edge.begin() + *at);
+                } else {
+                    band.x1 = band.x0 + *at;
+                    band.top_edge.resize(static_cast<std::size_t>(*at + 1));
+                    band.bottom_edge.resize(static_cast<std::size_t>(*at + 1));
+                }
+            }
+        const int n = band.x1 - band.x0 + 1;
         // The insertion on the band's column i: on the frame, at the foot of its deep border.
         auto insertion_on_band = [&](int i) {
-            return cv::Point(static_cast<int>(std::lround(to_frame(lc.x0 + i, f))),
-                             static_cast<int>(std::lround(to_frame(lc.bottom_edge[static_cast<std::size_t>(i)] - 0.5, f))));
+            return cv::Point(static_cast<int>(std::lround(to_frame(band.x0 + i, f))),
+                             static_cast<int>(std::lround(to_frame(band.bottom_edge[static_cast<std::size_t>(i)] - 0.5, f))));
         };
         if (left || right) {
             seg.insertion = insertion_on_band(use_left ? 0 : n - 1);
@@ -558,8 +574,8 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         }
         std::vector<double> top_rows, bottom_rows;
         for (int i = 0; i < n; ++i) {
-            top_rows.push_back(refine(lc.x0 + i, lc.top_edge[static_cast<std::size_t>(i)], true));
-            bottom_rows.push_back(std::max(top_rows.back(), refine(lc.x0 + i, lc.bottom_edge[static_cast<std::size_t>(i)], false)));
+            top_rows.push_back(refine(band.x0 + i, band.top_edge[static_cast<std::size_t>(i)], true));
+            bottom_rows.push_back(std::max(top_rows.back(), refine(band.x0 + i, band.bottom_edge[static_cast<std::size_t>(i)], false)));
         }
         // Each column was placed on its own: speckle moves single columns by a row or two, which
         // a smooth boundary does not do, and the maximum of a jittering thickness profile lies
@@ -598,10 +614,10 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
         for (int i = 0; i < n; ++i)
             bottom_rows[static_cast<std::size_t>(i)] = std::max(bottom_rows[static_cast<std::size_t>(i)], top_rows[static_cast<std::size_t>(i)]);
         std::vector<double> work_x(static_cast<std::size_t>(n));
-        std::iota(work_x.begin(), work_x.end(), static_cast<double>(lc.x0));
+        std::iota(work_x.begin(), work_x.end(), static_cast<double>(band.x0));
         if (course) {
             const InsertionTip tip =
-                tip_to_bone(w, filled, tip_crest_reach_px, *course, use_left ? lc.x0 : lc.x1, use_left ? -1 : 1, f);
+                tip_to_bone(w, filled, tip_crest_reach_px, *course, use_left ? band.x0 : band.x1, use_left ? -1 : 1, f);
             if (!tip.x.empty()) {
                 auto join = [&](std::vector<double>& along, std::vector<double> tip) {
                     if (use_left) {
@@ -621,11 +637,6 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 join(bottom_rows, tip.bottom);
             }
         }
-        // A band that ran on over the bone's crest inserts where that strip begins, not at its end
-        // (the strip stays in the outline: it is not told from a tip tapering on flat bone).
-        if (left || right)
-            if (const auto at = detail::crest_strip_end(w, lc, use_left))
-                seg.insertion = insertion_on_band(*at);
         const int along = static_cast<int>(work_x.size());
         for (int i = 0; i < along; ++i)
             outline.emplace_back(to_frame(work_x[static_cast<std::size_t>(i)], f), top_rows[static_cast<std::size_t>(i)]);
