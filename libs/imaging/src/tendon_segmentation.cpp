@@ -561,13 +561,11 @@ TendonSegmentation segment_tendon(const cv::Mat& grey, const TissueArea& tissue,
                 }
             }
         const int n = band.x1 - band.x0 + 1;
-        // The insertion on the band's column i: on the frame, at the foot of its deep border.
-        auto insertion_on_band = [&](int i) {
-            return cv::Point(static_cast<int>(std::lround(to_frame(band.x0 + i, f))),
-                             static_cast<int>(std::lround(to_frame(band.bottom_edge[static_cast<std::size_t>(i)] - 0.5, f))));
-        };
         if (left || right) {
-            seg.insertion = insertion_on_band(use_left ? 0 : n - 1);
+            // On the frame, at the foot of the deep border of the band's insertion end.
+            const int end = use_left ? 0 : n - 1;
+            seg.insertion = cv::Point(static_cast<int>(std::lround(to_frame(band.x0 + end, f))),
+                                      static_cast<int>(std::lround(to_frame(band.bottom_edge[static_cast<std::size_t>(end)] - 0.5, f))));
         } else {
             seg.warnings.emplace_back("insertion not in view");
             long_score *= 0.5;
